@@ -1,0 +1,80 @@
+# Cohésion — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+# The PostgreSQL database used by `make test` (pytest-django creates test_<name> in it).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cohesion
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser
+
+# Browser tests drive Debian's Chromium (Playwright's own download does not work offline).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Chromium for the browser tests (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	fi
+
+migrate: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(PY) manage.py load_reference
+	DEBUG=true $(PY) manage.py create_demo_accounts
+
+# Installs, migrates, loads the reference and demo data, then starts web + worker + beat.
+run: demo
+	@echo "Cohésion: http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
+	DEBUG=true PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile --port 8000
+
+# The whole suite, on SQLite and then on PostgreSQL. The background-job tests run a
+# real Celery worker on Redis; under CI (CI=true) a missing service fails the run.
+test: install-test test-sqlite test-postgres
+
+test-sqlite: install-test
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-test
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL) and CI=true: failing."; exit 1; \
+	else \
+	  echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): the PostgreSQL run is skipped."; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=true $(PY) manage.py compilemessages -l fr --ignore=.venv
+
+clean:
+	rm -rf var/test-*.sqlite3 .pytest_cache

@@ -1,0 +1,35 @@
+from celery import shared_task
+
+from jobs import services
+
+
+def job_task(name, **options):
+    """Declare a Celery task that runs a recorded Job.
+
+    The decorated function receives the job and its recorded arguments. Send it with
+    `jobs.services.job_enqueue(task=..., arguments=...)`, never with `.delay()`.
+    """
+
+    def decorator(func):
+        @shared_task(
+            name=name,
+            bind=True,
+            acks_late=True,
+            autoretry_for=services.TRANSIENT_ERRORS,
+            retry_backoff=True,
+            retry_backoff_max=300,
+            max_retries=5,
+            **options,
+        )
+        def task(self, job_id):
+            return services.job_run(job_id=job_id, func=func)
+
+        task.run_job = func
+        return task
+
+    return decorator
+
+
+@shared_task(name="jobs.sweep", ignore_result=True)
+def sweep():
+    return services.jobs_sweep()

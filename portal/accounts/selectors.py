@@ -1,0 +1,101 @@
+"""Reads about people and organisations."""
+
+from allauth.account.models import EmailAddress
+
+from portal.accounts.models import Invitation, Membership, Organisation
+
+
+def login_attempt_username(request, credentials=None):
+    """The address a login attempt is for, as django-axes records and throttles it.
+
+    allauth passes `email`, Django's admin `username`; both forms post them differently.
+    """
+    credentials = credentials or {}
+    data = getattr(request, "POST", {}) if request is not None else {}
+    value = (
+        credentials.get("email")
+        or credentials.get("username")
+        or data.get("login")
+        or data.get("username")
+        or ""
+    )
+    return value.strip().lower()
+
+
+def organisation_members(*, organisation):
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def organisation_open_invitations(*, organisation):
+    return (
+        Invitation.objects.open()
+        .filter(organisation=organisation)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def organisations_for_directory():
+    return Organisation.objects.order_by("name")
+
+
+def user_personal_data(*, user):
+    """Everything the portal holds about one person, as JSON-ready data."""
+    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    return {
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "memberships": [
+            {
+                "organisation": membership.organisation.name,
+                "role": membership.role,
+                "joined_at": membership.joined_at.isoformat(),
+            }
+            for membership in memberships
+        ],
+        "invitations_received": [
+            {
+                "organisation": invitation.organisation.name if invitation.organisation else None,
+                "role": invitation.role,
+                "created_at": invitation.created_at.isoformat(),
+                "accepted_at": invitation.accepted_at.isoformat()
+                if invitation.accepted_at
+                else None,
+            }
+            for invitation in Invitation.objects.filter(email__iexact=user.email).select_related(
+                "organisation"
+            )
+        ],
+        "invitations_sent": [
+            {
+                "email": invitation.email,
+                "organisation": invitation.organisation.name if invitation.organisation else None,
+                "created_at": invitation.created_at.isoformat(),
+            }
+            for invitation in Invitation.objects.filter(invited_by=user).select_related(
+                "organisation"
+            )
+        ],
+        "background_jobs": [
+            {
+                "kind": job.kind,
+                "label": job.label,
+                "state": job.state,
+                "created_at": str(job.created_at),
+            }
+            for job in user.jobs.all()
+        ],
+    }

@@ -1,0 +1,6 @@
+def site(request):
+    """What the base template needs on every page: the roles that shape navigation."""
+    user = request.user
+    return {
+        "can_invite": user.is_authenticated and user.has_perm("accounts.invite_people"),
+    }

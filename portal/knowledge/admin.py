@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from portal.knowledge.models import Axis, Preconisation
+
+
+@admin.register(Axis)
+class AxisAdmin(admin.ModelAdmin):
+    list_display = ["number", "title"]
+
+
+@admin.register(Preconisation)
+class PreconisationAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "axis"]
+    list_filter = ["axis"]

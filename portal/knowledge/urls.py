@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portal.knowledge import views
+
+app_name = "knowledge"
+
+urlpatterns = [
+    path("preconisations/", views.preconisation_list, name="preconisation_list"),
+    path("preconisations/<int:number>/", views.preconisation_detail, name="preconisation_detail"),
+]

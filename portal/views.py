@@ -1,0 +1,20 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from jobs.selectors import health_report
+from portal.knowledge.selectors import axes_with_preconisations
+
+
+def home(request):
+    return render(request, "home.html", {"axes": axes_with_preconisations()})
+
+
+@never_cache
+def healthz(request):
+    """Whether the database, the broker and at least one worker answer; nothing more."""
+    report = health_report()
+    healthy = all(report.values())
+    body = {name: "ok" if up else "down" for name, up in report.items()}
+    body["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(body, status=200 if healthy else 503)
