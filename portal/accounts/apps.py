@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self):
+        # Register this app's Celery tasks in every process, not only in workers.
+        from portal.accounts import tasks  # noqa: F401

@@ -35,6 +35,7 @@ class InviteDelegateForm(forms.Form):
 class InviteOrganisationForm(forms.ModelForm):
     """An administrator registers an organisation and invites its first admin."""
 
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     email = forms.EmailField(
         label=_("E-mail address of its admin"),
         help_text=_("This person receives the invitation and manages the organisation."),
@@ -46,6 +47,8 @@ class InviteOrganisationForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "siret", "rna", "territory", "website", "description"]

@@ -97,7 +97,7 @@ class Organisation(models.Model):
     """An association, public body or employer whose people act on the portal."""
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     rna = models.CharField(_("RNA number"), max_length=10, blank=True, validators=[validate_rna])
@@ -141,7 +141,9 @@ class Organisation(models.Model):
         return reverse("accounts:organisation_detail", args=[self.slug])
 
     def _unique_slug(self):
-        base = slugify(self.name)[:200] or "organisation"
+        # slugify() drops the French ligatures instead of spelling them out.
+        name = self.name.translate(str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"}))
+        base = slugify(name)[:200] or "organisation"
         slug, n = base, 2
         while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
