@@ -205,6 +205,8 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+# django-axes is the one login throttle; allauth keeps its other rate limits.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
 INVITATION_VALIDITY = timedelta(days=env_int("INVITATION_VALIDITY_DAYS", 14))
 
@@ -340,4 +342,4 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

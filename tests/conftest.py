@@ -34,7 +34,9 @@ def port_open(host, port):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings):
+    # A fast hasher: the suite creates many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests do not run collectstatic: serve static files without the manifest.
     settings.STORAGES = {
         **settings.STORAGES,

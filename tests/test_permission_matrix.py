@@ -1,0 +1,88 @@
+"""Every URL requested as every persona, with the status each one must get.
+
+Later issues add their URLs here. 302 is a redirect to the login page for visitors.
+"""
+
+import pytest
+from django.urls import reverse
+
+from jobs.models import Job
+from portal.knowledge.services import reference_preconisations_load
+from tests.factories import InvitationFactory
+
+PERSONAS = ["visitor", "member", "org_admin", "other_admin", "curator", "analyst", "admin"]
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def logged_in(status):
+    return {**everyone(status), "visitor": 302}
+
+
+def admin_only():
+    return {**everyone(403), "visitor": 302, "admin": 200}
+
+
+def org_admins_of_own(status=200):
+    return {**everyone(403), "visitor": 302, "org_admin": status, "admin": status}
+
+
+MATRIX = [
+    ("home", everyone(200)),
+    ("knowledge:preconisation_list", everyone(200)),
+    ("preconisation_3", everyone(200)),
+    ("accounts:organisation_list", everyone(200)),
+    ("organisation_detail", everyone(200)),
+    ("organisation_manage", org_admins_of_own()),
+    ("accounts:profile", logged_in(200)),
+    ("accounts:profile_edit", logged_in(200)),
+    ("accounts:data_export", logged_in(200)),
+    ("accounts:account_delete", logged_in(200)),
+    ("accounts:invite_person", admin_only()),
+    ("accounts:invite_organisation", admin_only()),
+    ("invitation_accept", {**everyone(403), "visitor": 200}),
+    ("jobs:list", logged_in(200)),
+    ("job_detail_of_member", {**everyone(404), "visitor": 302, "member": 200, "admin": 200}),
+    # Logged-in people are sent on to their account.
+    ("account_login", {**everyone(302), "visitor": 200}),
+    ("account_signup", {**everyone(302), "visitor": 200}),
+    ("account_reset_password", everyone(200)),
+    ("api-root", everyone(200)),
+    ("schema", everyone(200)),
+    ("api-docs", everyone(200)),
+    ("admin:index", {**everyone(302), "admin": 200}),
+    ("accessibility", everyone(200)),
+]
+
+
+def resolve(name, organisation, job, invitation):
+    special = {
+        "preconisation_3": lambda: reverse("knowledge:preconisation_detail", args=[3]),
+        "organisation_detail": lambda: organisation.get_absolute_url(),
+        "organisation_manage": lambda: reverse(
+            "accounts:organisation_manage", args=[organisation.slug]
+        ),
+        "invitation_accept": lambda: invitation.get_absolute_url(),
+        "job_detail_of_member": lambda: reverse("jobs:detail", args=[job.pk]),
+    }
+    return special[name]() if name in special else reverse(name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
+def test_every_url_as_every_persona(client, cast, organisation, name, expected):
+    reference_preconisations_load()
+    job = Job.objects.create(kind="accounts.send_invitation_email", created_by=cast.member)
+    invitation = InvitationFactory(organisation=organisation, email="invitee@exemple.test")
+    url = resolve(name, organisation, job, invitation)
+    for persona in PERSONAS:
+        client.logout()
+        user = getattr(cast, persona)
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == expected[persona], (
+            f"{url} as {persona}: {response.status_code}, expected {expected[persona]}"
+        )
