@@ -8,12 +8,15 @@ from celery import bootsteps
 
 
 def record_heartbeat(hostname):
-    from django.db import close_old_connections
+    from django.db import connection
 
     from jobs.services import worker_heartbeat_record
 
-    close_old_connections()
-    worker_heartbeat_record(hostname=hostname)
+    # Runs in the worker's timer thread: never keep a connection open there.
+    try:
+        worker_heartbeat_record(hostname=hostname)
+    finally:
+        connection.close()
 
 
 class HeartbeatStep(bootsteps.StartStopStep):
@@ -32,8 +35,17 @@ class HeartbeatStep(bootsteps.StartStopStep):
         )
 
     def stop(self, worker):
+        from django.db import connection
+
         from jobs.services import worker_heartbeat_forget
 
         if self.tref is not None:
             self.tref.cancel()
-        worker_heartbeat_forget(hostname=worker.hostname)
+        try:
+            worker_heartbeat_forget(hostname=worker.hostname)
+        finally:
+            connection.close()
+
+    def terminate(self, worker):
+        # A cold shutdown calls terminate, not stop: the worker is gone either way.
+        self.stop(worker)

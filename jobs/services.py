@@ -134,12 +134,18 @@ def jobs_sweep(*, now=None):
     Job.objects.filter(
         state=JobState.RUNNING, updated_at__lt=lost_run, attempts__gte=settings.JOBS_MAX_ATTEMPTS
     ).update(state=JobState.FAILED, error="Worker lost too many times.", finished_at=now)
-    Job.objects.filter(state=JobState.RUNNING, updated_at__lt=lost_run).update(
+    lost_ids = list(
+        Job.objects.filter(state=JobState.RUNNING, updated_at__lt=lost_run).values_list(
+            "pk", flat=True
+        )
+    )
+    Job.objects.filter(pk__in=lost_ids, state=JobState.RUNNING).update(
         state=JobState.QUEUED, updated_at=now
     )
     waiting = Job.objects.filter(
         Q(state=JobState.PENDING, created_at__lt=now - _pending_grace())
         | Q(state=JobState.QUEUED, updated_at__lt=stale)
+        | Q(pk__in=lost_ids, state=JobState.QUEUED)
     )
     sent = 0
     for job in waiting.only("pk", "kind"):

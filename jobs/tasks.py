@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import close_old_connections
 
 from jobs import services
 
@@ -22,7 +23,12 @@ def job_task(name, **options):
             **options,
         )
         def task(self, job_id):
-            return services.job_run(job_id=job_id, func=func)
+            # Workers live long: drop connections past CONN_MAX_AGE, as requests do.
+            close_old_connections()
+            try:
+                return services.job_run(job_id=job_id, func=func)
+            finally:
+                close_old_connections()
 
         task.run_job = func
         return task

@@ -1,0 +1,92 @@
+"""The background path with real parts: a Celery worker consuming from Redis (production)
+and from kombu's filesystem transport (the embedded default), and a broker that is down."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from redis import Redis
+
+from jobs.choices import JobState
+from jobs.models import Job, WorkerHeartbeat
+from jobs.services import job_enqueue, jobs_sweep
+from tests.jobs.conftest import broker, running_worker
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def enqueue(kind, **arguments):
+    with transaction.atomic():
+        return job_enqueue(kind=kind, arguments=arguments, label="test")
+
+
+def state_of(job):
+    return Job.objects.values_list("state", flat=True).get(pk=job.pk)
+
+
+def test_a_worker_on_redis_runs_a_job_and_reports_progress(redis_broker):
+    with running_worker():
+        job = enqueue("tests.count_to", n=5, pause=0.1)
+        assert wait_for(lambda: state_of(job) == JobState.SUCCEEDED)
+    job.refresh_from_db()
+    assert job.progress == 100
+    assert job.result == {"counted": 5}
+    assert job.attempts == 1
+
+
+def test_a_worker_on_the_filesystem_transport_runs_a_job(filesystem_broker):
+    with running_worker():
+        job = enqueue("tests.count_to", n=2)
+        assert wait_for(lambda: state_of(job) == JobState.SUCCEEDED)
+
+
+def test_a_job_queued_while_the_broker_is_down_is_not_lost(redis_available):
+    with broker("redis://127.0.0.1:1/0"):
+        started = time.monotonic()
+        job = enqueue("tests.count_to", n=1)
+        # Publishing gave up quickly; the job is recorded and waits.
+        assert time.monotonic() - started < 10
+        assert state_of(job) == JobState.PENDING
+    # Past the grace period, the periodic sweep finds it once the broker is back.
+    Job.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(minutes=5))
+    Redis.from_url(redis_available).flushdb()
+    with broker(redis_available), running_worker():
+        assert jobs_sweep() == 1
+        assert wait_for(lambda: state_of(job) == JobState.SUCCEEDED)
+
+
+def test_health_check_sees_the_worker(redis_broker):
+    client = Client()
+    assert client.get("/healthz").status_code == 503
+    with running_worker():
+        assert wait_for(lambda: WorkerHeartbeat.objects.exists())
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {
+            "database": "ok",
+            "broker": "ok",
+            "workers": "ok",
+            "status": "ok",
+        }
+    # A worker that stops says so at once.
+    assert not WorkerHeartbeat.objects.exists()
+    assert client.get("/healthz").status_code == 503
+
+
+def test_health_check_reports_a_broker_down_without_leaking_configuration(down_broker):
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["broker"] == "down"
+    assert "redis" not in response.content.decode().lower()
