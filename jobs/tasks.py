@@ -23,6 +23,8 @@ def job_task(name, **options):
             **options,
         )
         def task(self, job_id):
+            if self.request.is_eager:
+                return services.job_run(job_id=job_id, func=func)
             # Workers live long: drop connections past CONN_MAX_AGE, as requests do.
             close_old_connections()
             try:
