@@ -31,3 +31,9 @@ def test_pages_are_french_by_default_and_english_on_request(client):
     english = client.get("/").content.decode()
     assert '<html lang="en">' in english
     assert "Skip to content" in english
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_french_first(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fr">' in html
