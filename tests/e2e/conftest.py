@@ -39,9 +39,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, tmp_path):
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", accept_downloads=True
-    )
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     errors = []

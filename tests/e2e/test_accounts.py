@@ -3,6 +3,7 @@ one's data; an organisation admin invites a delegate who accepts."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -69,7 +70,7 @@ def test_a_person_downloads_their_data(page, organisation):
         page.get_by_role("link", name="Télécharger mes données").first.click()
     download = download_info.value
     assert download.suggested_filename == "cohesion-mes-donnees.json"
-    data = json.loads(open(download.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert data["account"]["email"] == "donnees@exemple.test"
     assert data["account"]["full_name"] == "Daria Données"
     assert data["memberships"] == [
