@@ -278,6 +278,9 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: the browsable documentation is the Swagger UI at /api/docs/ (DRF's own
+    # browsable renderer needs inline styles that the strict CSP forbids).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
