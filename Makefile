@@ -39,6 +39,7 @@ migrate: install
 demo: migrate
 	DEBUG=true $(PY) manage.py load_reference
 	DEBUG=true $(PY) manage.py create_demo_accounts
+	DEBUG=true $(PY) manage.py load_territories data/paysdelaloire
 
 # Installs, migrates, loads the reference and demo data, then starts web + worker + beat.
 run: demo

@@ -5,7 +5,24 @@ from rest_framework import routers
 from jobs.api import router as jobs_router
 from portal.accounts.api import router as accounts_router
 from portal.knowledge.api import router as knowledge_router
+from territories.api import ValuesView
+from territories.api import router as territories_router
 
 router = routers.DefaultRouter()
-for app_router in (knowledge_router, accounts_router, jobs_router):
+for app_router in (territories_router, knowledge_router, accounts_router, jobs_router):
     router.registry.extend(app_router.registry)
+
+
+class APIRoot(routers.APIRootView):
+    """The Cohésion read API. `values/` serves indicator values across levels."""
+
+    api_root_dict = None
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["values"] = request.build_absolute_uri("values/")
+        return response
+
+
+router.APIRootView = APIRoot
+extra_urls = [("values/", ValuesView.as_view(), "values")]

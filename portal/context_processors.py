@@ -3,4 +3,5 @@ def site(request):
     user = request.user
     return {
         "can_invite": user.is_authenticated and user.has_perm("accounts.invite_people"),
+        "can_import": user.is_authenticated and user.has_perm("territories.import_data"),
     }

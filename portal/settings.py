@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "jobs",
+    "territories",
     "portal.accounts",
     "portal.knowledge",
 ]
@@ -346,4 +347,7 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50) * 1024 * 1024
+
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+RECOMPUTE_CHUNK_INDICATORS = env_int("RECOMPUTE_CHUNK_INDICATORS", 8)

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
-from portal.api import router
+from portal.api import extra_urls, router
 
 admin.site.site_header = "Cohésion — administration"
 admin.site.site_title = "Cohésion"
@@ -23,8 +23,9 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("portal.knowledge.urls")),
     path("", include("jobs.urls")),
+    path("", include("territories.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include(router.urls)),
+    path("api/v1/", include([path(r, v, name=n) for r, v, n in extra_urls] + router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI injects <style> elements: inline styles are allowed on this page only.
     path(

@@ -1,0 +1,255 @@
+"""Read API: territories (boundaries on request), indicators, values, downloads."""
+
+import csv
+import io
+import json
+
+import django_filters
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import routers, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from territories import selectors
+from territories.choices import Level
+from territories.models import Indicator, PipelineRun, Territory
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    departement = serializers.CharField(source="departement.code", default=None, read_only=True)
+    epci = serializers.CharField(source="epci.code", default=None, read_only=True)
+
+    class Meta:
+        model = Territory
+        fields = [
+            "id",
+            "level",
+            "code",
+            "name",
+            "vintage",
+            "kind",
+            "siren",
+            "postal_codes",
+            "population",
+            "population_total",
+            "departement",
+            "epci",
+            "area_km2",
+        ]
+
+
+class TerritoryGeoSerializer(TerritorySerializer):
+    geometry = serializers.JSONField(read_only=True)
+
+    class Meta(TerritorySerializer.Meta):
+        fields = [*TerritorySerializer.Meta.fields, "geometry"]
+
+
+class TerritoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name, code, SIREN or postal code")
+
+    class Meta:
+        model = Territory
+        fields = ["level", "code", "vintage"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Territories; add `geometry=true` to get their boundaries (GeoJSON)."""
+
+    filterset_class = TerritoryFilter
+
+    def get_queryset(self):
+        queryset = Territory.objects.select_related("departement", "epci").order_by("level", "code")
+        if not self._with_geometry():
+            queryset = queryset.defer("geometry")
+        return queryset
+
+    def _with_geometry(self):
+        return self.request.query_params.get("geometry") in ("1", "true", "yes")
+
+    def get_serializer_class(self):
+        return TerritoryGeoSerializer if self._with_geometry() else TerritorySerializer
+
+    @extend_schema(parameters=[OpenApiParameter("geometry", OpenApiTypes.BOOL)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "slug",
+            "name",
+            "definition",
+            "unit",
+            "theme",
+            "source",
+            "source_vintage",
+            "polarity",
+            "aggregation",
+            "numerator",
+            "denominator",
+            "scale",
+            "decimals",
+            "min_coverage",
+            "min_count",
+        ]
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Indicator.objects.select_related("denominator", "numerator").order_by("slug")
+    serializer_class = IndicatorSerializer
+    lookup_field = "slug"
+    filterset_fields = ["theme", "aggregation", "polarity"]
+    pagination_class = None
+
+
+class ValueSerializer(serializers.Serializer):
+    level = serializers.CharField(source="territory__level")
+    code = serializers.CharField(source="territory__code")
+    name = serializers.CharField(source="territory__name")
+    indicator = serializers.CharField(source="indicator__slug")
+    period = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+    status = serializers.CharField()
+    coverage = serializers.FloatField()
+
+
+class ValuesView(APIView):
+    """Indicator values: communes as imported, other levels as last recomputed, with coverage.
+
+    `download=csv` and `download=geojson` download them (GeoJSON needs one indicator and period).
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("indicator", str, description="indicator identifier (slug)"),
+            OpenApiParameter("level", str, enum=Level.values),
+            OpenApiParameter("period", int),
+            OpenApiParameter("territory", str, description="territory code"),
+            OpenApiParameter("download", str, enum=["csv", "geojson"]),
+        ],
+        responses=ValueSerializer(many=True),
+    )
+    def get(self, request):
+        params = request.query_params
+        indicator = None
+        if params.get("indicator"):
+            indicator = Indicator.objects.filter(slug=params["indicator"]).first()
+            if indicator is None:
+                return Response({"detail": "Unknown indicator."}, status=400)
+        level = params.get("level") or None
+        if level and level not in Level.values:
+            return Response(
+                {"detail": f"level must be one of {', '.join(Level.values)}."}, status=400
+            )
+        period = params.get("period") or None
+        if period and not period.isdigit():
+            return Response({"detail": "period must be a year."}, status=400)
+        if indicator is None and not (level or params.get("territory")):
+            return Response({"detail": "Give an indicator, a level or a territory."}, status=400)
+        rows = selectors.values_table(
+            indicator=indicator, level=level, period=period, territory_code=params.get("territory")
+        )
+        output = params.get("download", "json")
+        if output == "csv":
+            return self._csv(rows, indicator)
+        if output == "geojson":
+            return self._geojson(rows, indicator, period)
+        return Response(ValueSerializer(rows, many=True).data)
+
+    def _csv(self, rows, indicator):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        run = PipelineRun.objects.filter(pk=selectors.published_run_id()).first()
+        writer.writerow(
+            [
+                f"# Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
+                f"{indicator.source if indicator else 'INSEE'}; recalcul "
+                f"{run.finished_at.isoformat() if run else '-'}"
+            ]
+        )
+        writer.writerow(
+            ["niveau", "code", "nom", "indicateur", "periode", "valeur", "statut", "couverture"]
+        )
+        for row in rows:
+            writer.writerow(
+                [
+                    csv_safe(v)
+                    for v in (
+                        row["territory__level"],
+                        row["territory__code"],
+                        row["territory__name"],
+                        row["indicator__slug"],
+                        row["period"],
+                        "" if row["value"] is None else row["value"],
+                        row["status"],
+                        round(row["coverage"], 4),
+                    )
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="cohesion-valeurs.csv"'
+        return response
+
+    def _geojson(self, rows, indicator, period):
+        if indicator is None or not period:
+            return Response({"detail": "GeoJSON needs an indicator and a period."}, status=400)
+        codes = {(r["territory__level"], r["territory__code"]): r for r in rows}
+        geometries = Territory.objects.filter(
+            level__in={key[0] for key in codes}, code__in={key[1] for key in codes}
+        ).values_list("level", "code", "geometry")
+        features = []
+        for level, code, geometry in geometries:
+            row = codes.get((level, code))
+            if row is None:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {
+                        "level": level,
+                        "code": code,
+                        "name": row["territory__name"],
+                        "value": row["value"],
+                        "status": row["status"],
+                        "coverage": row["coverage"],
+                    },
+                }
+            )
+        document = {
+            "type": "FeatureCollection",
+            "features": features,
+            "metadata": {
+                "indicator": indicator.slug,
+                "period": int(period),
+                "source": indicator.source,
+            },
+        }
+        response = HttpResponse(json.dumps(document), content_type="application/geo+json")
+        response["Content-Disposition"] = 'attachment; filename="cohesion-valeurs.geojson"'
+        return response
+
+
+router = routers.SimpleRouter()
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("indicators", IndicatorViewSet)

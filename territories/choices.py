@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    REGION = "region", _("Région")
+    DEPARTEMENT = "departement", _("Département")
+    EPCI = "epci", _("EPCI")
+    COMMUNE = "commune", _("Commune")
+
+
+# From the largest to the smallest: aggregation goes up this list.
+LEVEL_ORDER = [Level.REGION, Level.DEPARTEMENT, Level.EPCI, Level.COMMUNE]
+AGGREGATE_LEVELS = [Level.EPCI, Level.DEPARTEMENT, Level.REGION]
+
+
+class Polarity(models.TextChoices):
+    HIGHER_IS_WORSE = "higher_worse", _("A higher value is more fragile")
+    HIGHER_IS_BETTER = "higher_better", _("A higher value is less fragile")
+    NEUTRAL = "neutral", _("Neither")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum of counts")
+    RATIO = "ratio", _("Ratio of two counts")
+    WEIGHTED_MEAN = "weighted_mean", _("Weighted mean")
+    NONE = "none", _("Not aggregable")
+
+
+class ValueStatus(models.TextChoices):
+    OK = "ok", _("Known")
+    SECRET = "secret", _("Under statistical secrecy")
+    MISSING = "missing", _("Not available")
+    PARTIAL = "partial", _("Partial coverage")
+    WITHHELD = "withheld", _("Withheld (coverage too low)")
+
+
+class ImportKind(models.TextChoices):
+    VALUES = "values", _("Indicator values")
+    GEOGRAPHY = "geography", _("Geography")
+    CODE_CHANGES = "code_changes", _("Code changes between vintages")
+
+
+class ImportState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class RunState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Done")
+    FAILED = "failed", _("Failed")

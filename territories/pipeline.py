@@ -1,0 +1,257 @@
+"""The recompute pipeline: communes → EPCI → département → région, with coverage.
+
+A run is split into chunks of indicators, each a background job that any worker may take.
+Chunks write their aggregates under the run's id; the last chunk to finish publishes the run
+with a conditional UPDATE. Readers only look at the last published run, so a failed or killed
+run leaves nothing half-written in sight, and running a chunk again is harmless (it deletes
+what an earlier attempt of itself wrote, then writes again).
+"""
+
+import time
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jobs.services import job_enqueue
+from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
+from territories.models import AggregateValue, Indicator, IndicatorValue, PipelineRun, Territory
+
+FULL = 0.9995  # coverage treated as complete (rounding of populations)
+
+
+def recompute_request(*, reason, user=None):
+    """Ask for a recompute. Requests made while a run is still waiting join that run."""
+    with transaction.atomic():
+        waiting = PipelineRun.objects.select_for_update().filter(state=RunState.PENDING).first()
+        if waiting is not None:
+            waiting.reasons = [*waiting.reasons, reason][-50:]
+            waiting.save(update_fields=["reasons"])
+            return waiting
+        run = PipelineRun.objects.create(
+            reasons=[reason], requested_by=user if user and user.is_authenticated else None
+        )
+        run.job = job_enqueue(
+            kind="territories.recompute",
+            arguments={"run_id": run.pk},
+            user=user,
+            label=f"Recalcul des indicateurs (#{run.pk})",
+        )
+        run.save(update_fields=["job"])
+    return run
+
+
+def recompute_now(*, reason, user=None):
+    """Run a whole recompute here and now (management commands, benchmarks)."""
+    run = PipelineRun.objects.create(reasons=[reason], requested_by=user)
+    recompute_start(run_id=run.pk, inline=True)
+    run.refresh_from_db()
+    return run
+
+
+def recompute_start(*, run_id, job=None, inline=False):
+    """Claim the run and send one job per chunk of indicators (or run them here)."""
+    now = timezone.now()
+    claimed = PipelineRun.objects.filter(pk=run_id, state=RunState.PENDING).update(
+        state=RunState.RUNNING, started_at=now
+    )
+    if not claimed:
+        return {"skipped": True}
+    run = PipelineRun.objects.get(pk=run_id)
+    indicator_ids = list(
+        Indicator.objects.exclude(aggregation=Aggregation.NONE).values_list("pk", flat=True)
+    )
+    size = settings.RECOMPUTE_CHUNK_INDICATORS
+    chunks = [indicator_ids[i : i + size] for i in range(0, len(indicator_ids), size)]
+    run.chunks_total = len(chunks)
+    run.save(update_fields=["chunks_total"])
+    if not chunks:
+        recompute_publish(run_id=run.pk)
+        return {"chunks": 0}
+    for number, chunk in enumerate(chunks, start=1):
+        if inline:
+            recompute_chunk(run_id=run.pk, indicator_ids=chunk)
+            continue
+        job_enqueue(
+            kind="territories.recompute_chunk",
+            arguments={"run_id": run.pk, "indicator_ids": chunk},
+            user=run.requested_by,
+            label=f"Recalcul #{run.pk}, lot {number}/{len(chunks)}",
+        )
+    return {"chunks": len(chunks)}
+
+
+def recompute_chunk(*, run_id, indicator_ids, job=None):
+    """Aggregate some indicators for every level; publish the run if this chunk is the last."""
+    started = time.monotonic()
+    if not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
+        return {"skipped": True}
+    AggregateValue.objects.filter(run_id=run_id, indicator_id__in=indicator_ids).delete()
+    rows = aggregate(indicator_ids=indicator_ids)
+    objects = [AggregateValue(run_id=run_id, **row) for row in rows]
+    with transaction.atomic():
+        AggregateValue.objects.bulk_create(objects, batch_size=5000)
+        PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(
+            chunks_done=F("chunks_done") + 1
+        )
+    run = PipelineRun.objects.get(pk=run_id)
+    PipelineRun.objects.filter(pk=run_id).update(
+        progress=int(100 * run.chunks_done / max(run.chunks_total, 1))
+    )
+    if run.chunks_done >= run.chunks_total:
+        recompute_publish(run_id=run_id)
+    return {"values": len(objects), "seconds": round(time.monotonic() - started, 3)}
+
+
+def recompute_publish(*, run_id):
+    """Make the run the one readers see, then drop the values of older runs."""
+    now = timezone.now()
+    values = AggregateValue.objects.filter(run_id=run_id).count()
+    published = PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(
+        state=RunState.SUCCEEDED, finished_at=now, progress=100, stats={"values": values}
+    )
+    if published:
+        previous = (
+            PipelineRun.objects.filter(state=RunState.SUCCEEDED)
+            .exclude(pk=run_id)
+            .order_by("-finished_at")
+            .values_list("pk", flat=True)[:1]
+        )
+        keep = [run_id, *previous]
+        AggregateValue.objects.exclude(run_id__in=keep).delete()
+    return bool(published)
+
+
+def recompute_fail(*, run_id, error):
+    PipelineRun.objects.filter(pk=run_id).exclude(state=RunState.SUCCEEDED).update(
+        state=RunState.FAILED, error=str(error)[:5000], finished_at=timezone.now()
+    )
+
+
+def current_run():
+    return PipelineRun.objects.filter(state=RunState.SUCCEEDED).order_by("-finished_at").first()
+
+
+# ----------------------------------------------------------------------------- aggregation
+
+
+def commune_frame():
+    """Communes with their parents and population: the base every aggregate is drawn from."""
+    rows = Territory.objects.filter(level=Level.COMMUNE).values_list(
+        "id", "epci_id", "departement_id", "region_id", "population"
+    )
+    frame = pd.DataFrame.from_records(
+        rows, columns=["territory_id", "epci", "departement", "region", "population"]
+    )
+    frame["population"] = frame["population"].fillna(0).astype(float)
+    return frame
+
+
+def aggregate(*, indicator_ids, communes=None, values=None):
+    """Aggregate commune values of the given indicators to every higher level.
+
+    Returns dicts ready for AggregateValue. `communes` and `values` may be given as frames
+    (the benchmark measures this function alone).
+    """
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(pk__in=indicator_ids).select_related(
+            "denominator", "numerator"
+        )
+    }
+    needed = set(indicators)
+    for indicator in indicators.values():
+        needed |= {indicator.denominator_id, indicator.numerator_id} - {None}
+    communes = commune_frame() if communes is None else communes
+    if values is None:
+        values = pd.DataFrame.from_records(
+            IndicatorValue.objects.filter(
+                indicator_id__in=needed, territory__level=Level.COMMUNE
+            ).values_list("indicator_id", "territory_id", "period", "value"),
+            columns=["indicator_id", "territory_id", "period", "value"],
+        )
+    rows = []
+    for indicator in indicators.values():
+        rows.extend(_aggregate_one(indicator, values, communes))
+    return rows
+
+
+def _aggregate_one(indicator, values, communes):
+    own = values[values["indicator_id"] == indicator.pk]
+    if own.empty:
+        return []
+    base = own[["territory_id", "period", "value"]]
+    if indicator.aggregation in (Aggregation.RATIO, Aggregation.WEIGHTED_MEAN):
+        if indicator.denominator_id is None:
+            return []
+        den = values[values["indicator_id"] == indicator.denominator_id][
+            ["territory_id", "period", "value"]
+        ].rename(columns={"value": "den"})
+        base = base.merge(den, on=["territory_id", "period"], how="left")
+        if indicator.numerator_id:
+            num = values[values["indicator_id"] == indicator.numerator_id][
+                ["territory_id", "period", "value"]
+            ].rename(columns={"value": "num"})
+            base = base.merge(num, on=["territory_id", "period"], how="left")
+        else:
+            # The commune's rate times its denominator gives back the numerator count.
+            base["num"] = base["value"] * base["den"] / indicator.scale
+        known = base["num"].notna() & base["den"].notna() & (base["den"] > 0)
+    else:
+        base["num"] = base["value"]
+        base["den"] = 0.0
+        known = base["value"].notna()
+    base = base.assign(known=known)
+    base = base.merge(communes, on="territory_id", how="inner")
+    base["known_population"] = np.where(base["known"], base["population"], 0.0)
+    base["num"] = np.where(base["known"], base["num"], 0.0)
+    base["den"] = np.where(base["known"], base["den"], 0.0)
+    rows = []
+    for level in AGGREGATE_LEVELS:
+        totals = communes.groupby(level).agg(
+            members=("territory_id", "size"), population=("population", "sum")
+        )
+        grouped = (
+            base.groupby([level, "period"])
+            .agg(
+                num=("num", "sum"),
+                den=("den", "sum"),
+                known_population=("known_population", "sum"),
+                members_known=("known", "sum"),
+            )
+            .reset_index()
+        )
+        grouped = grouped.merge(totals, left_on=level, right_index=True, how="left")
+        for record in grouped.itertuples(index=False):
+            rows.append(_aggregate_row(indicator, getattr(record, level), record))
+    return rows
+
+
+def _aggregate_row(indicator, territory_id, record):
+    coverage = record.known_population / record.population if record.population else 0.0
+    coverage = min(coverage, 1.0)
+    if indicator.aggregation == Aggregation.SUM:
+        value = record.num
+        small = False
+    else:
+        value = indicator.scale * record.num / record.den if record.den > 0 else None
+        small = record.den < indicator.min_count
+    if value is None or record.members_known == 0 or coverage < indicator.min_coverage or small:
+        status, value = ValueStatus.WITHHELD, None
+    elif coverage >= FULL:
+        status = ValueStatus.OK
+    else:
+        status = ValueStatus.PARTIAL
+    return {
+        "indicator_id": indicator.pk,
+        "territory_id": int(territory_id),
+        "period": int(record.period),
+        "value": None if value is None else float(value),
+        "coverage": float(coverage),
+        "members": int(record.members),
+        "members_known": int(record.members_known),
+        "status": status,
+    }

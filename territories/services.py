@@ -1,0 +1,122 @@
+"""Writes for territories: the catalogue, imports (recorded, then run in the background)."""
+
+import json
+from pathlib import Path
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobs.services import JobFailed, job_enqueue
+from territories import imports, pipeline
+from territories.choices import ImportKind, ImportState
+from territories.models import DataImport, Indicator
+
+RUNNERS = {
+    ImportKind.VALUES: imports.values_import,
+    ImportKind.GEOGRAPHY: imports.geography_import,
+    ImportKind.CODE_CHANGES: imports.code_changes_import,
+}
+
+
+def indicator_catalogue_load(*, path):
+    """Create or update the indicators described in a catalogue file (JSON)."""
+    entries = json.loads(Path(path).read_text(encoding="utf-8"))["indicators"]
+    with transaction.atomic():
+        for entry in entries:
+            fields = {
+                k: v for k, v in entry.items() if k not in {"slug", "denominator", "numerator"}
+            }
+            Indicator.objects.update_or_create(slug=entry["slug"], defaults=fields)
+        for entry in entries:
+            links = {
+                f"{role}_id": Indicator.objects.get(slug=entry[role]).pk
+                if entry.get(role)
+                else None
+                for role in ("denominator", "numerator")
+            }
+            Indicator.objects.filter(slug=entry["slug"]).update(**links)
+    return len(entries)
+
+
+def data_import_create(*, kind, uploaded, options, user=None):
+    """Record an uploaded file and its mapping; the import itself runs in the background."""
+    with transaction.atomic():
+        data_import = DataImport(
+            kind=kind,
+            original_name=Path(uploaded.name).name[:255],
+            options=options,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        data_import.file.save(Path(uploaded.name).name, uploaded, save=False)
+        data_import.save()
+        data_import.job = job_enqueue(
+            kind="territories.run_import",
+            arguments={"import_id": data_import.pk},
+            user=user,
+            label=_("Import of %(name)s") % {"name": data_import.original_name},
+        )
+        data_import.save(update_fields=["job"])
+    return data_import
+
+
+def data_import_run(*, import_id, job=None, request_recompute=True):
+    """Run a recorded import: all of it, or nothing. Then ask for a recompute."""
+    data_import = DataImport.objects.get(pk=import_id)
+    claimed = DataImport.objects.filter(
+        pk=import_id, state__in=[ImportState.PENDING, ImportState.RUNNING]
+    ).update(state=ImportState.RUNNING)
+    if not claimed:
+        return {"skipped": True}
+    progress = job.report_progress if job is not None else (lambda percent, message: None)
+    runner = RUNNERS[data_import.kind]
+    try:
+        report = (
+            runner(
+                path=data_import.file.path,
+                original_name=data_import.original_name,
+                options=data_import.options,
+                source_import=data_import,
+                progress=progress,
+            )
+            if data_import.kind == ImportKind.VALUES
+            else runner(
+                path=data_import.file.path,
+                original_name=data_import.original_name,
+                options=data_import.options,
+                progress=progress,
+            )
+        )
+    except imports.ImportFailed as exc:
+        DataImport.objects.filter(pk=import_id).update(
+            state=ImportState.FAILED,
+            error=str(exc),
+            report=exc.report,
+            finished_at=timezone.now(),
+        )
+        raise JobFailed(str(exc)) from exc
+    DataImport.objects.filter(pk=import_id).update(
+        state=ImportState.SUCCEEDED, report=report, finished_at=timezone.now(), error=""
+    )
+    if request_recompute and data_import.kind != ImportKind.CODE_CHANGES:
+        transaction.on_commit(
+            lambda: pipeline.recompute_request(
+                reason=f"import #{import_id} {data_import.original_name}",
+                user=data_import.created_by,
+            )
+        )
+    return {"accepted": report.get("accepted"), "rejected": len(report.get("rejected", []))}
+
+
+def data_import_from_path(*, kind, path, options, user=None):
+    """Import a file from disk through the same path as an upload (used to load the region)."""
+    with Path(path).open("rb") as handle:
+        data_import = DataImport(
+            kind=kind, original_name=Path(path).name, options=options, created_by=user
+        )
+        data_import.file.save(Path(path).name, File(handle), save=False)
+        data_import.save()
+    report = data_import_run(import_id=data_import.pk, request_recompute=False)
+    data_import.refresh_from_db()
+    return data_import, report

@@ -1,0 +1,30 @@
+from jobs.services import TRANSIENT_ERRORS
+from jobs.tasks import job_task
+from territories import pipeline, services
+
+
+@job_task("territories.run_import")
+def run_import(*, job, import_id):
+    return services.data_import_run(import_id=import_id, job=job)
+
+
+@job_task("territories.recompute")
+def recompute(*, job, run_id):
+    try:
+        return pipeline.recompute_start(run_id=run_id, job=job)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        pipeline.recompute_fail(run_id=run_id, error=exc)
+        raise
+
+
+@job_task("territories.recompute_chunk")
+def recompute_chunk(*, job, run_id, indicator_ids):
+    try:
+        return pipeline.recompute_chunk(run_id=run_id, indicator_ids=indicator_ids, job=job)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        pipeline.recompute_fail(run_id=run_id, error=exc)
+        raise
