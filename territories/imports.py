@@ -44,7 +44,7 @@ def normalize_code(value, level):
 
 def _line_numbers(frame, suffix):
     if suffix in (".geojson", ".json", ".gpkg", ".zip"):
-        return [f"{_('feature')} {i + 1}" for i in range(len(frame))]
+        return [_("feature %(number)s") % {"number": i + 1} for i in range(len(frame))]
     return [str(i + 2) for i in range(len(frame))]
 
 

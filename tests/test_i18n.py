@@ -16,10 +16,17 @@ def test_every_message_is_translated():
     assert not fuzzy, fuzzy
 
 
+def _catalogue(entries):
+    def text(entry):
+        return entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+
+    return {(e.msgctxt, e.msgid): text(e) for e in entries if e.msgid and text(e)}
+
+
 def test_compiled_messages_match_the_sources():
-    po = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)) if e.msgstr}
-    mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo")))}
-    assert po == {key: value for key, value in mo.items() if key[1]}, "run `make messages`"
+    po = _catalogue(polib.pofile(str(PO)))
+    mo = _catalogue(polib.mofile(str(PO.with_suffix(".mo"))))
+    assert po == mo, "run `make messages`"
 
 
 @pytest.mark.django_db
