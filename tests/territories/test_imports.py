@@ -1,6 +1,5 @@
 """Imports: every format, secrecy markers, code changes, and every kind of bad input."""
 
-import io
 import zipfile
 
 import geopandas as gpd
