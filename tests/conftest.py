@@ -4,15 +4,23 @@ Services (Redis, PostgreSQL, Chromium) are real. When one is missing the tests t
 it are skipped, except under CI (CI=true) where a missing service fails the run.
 """
 
+import contextlib
 import os
 import socket
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from portal.accounts.choices import MembershipRole, PortalGroup
+from portal.celery import app as celery_app
+from territories.choices import Level
+from territories.models import CodeChange, Territory
+from territories.services import indicator_catalogue_load
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
+_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "reference" / "indicators.json"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -94,3 +102,114 @@ def cast(db, organisation, other_organisation):
 def redis_available():
     require(port_open("127.0.0.1", 6379), "Redis on 127.0.0.1:6379")
     return REDIS_URL
+
+
+@contextlib.contextmanager
+def broker(url, transport_options=None):
+    """Point the app at another broker for the duration of a test."""
+    saved = (
+        celery_app.conf.broker_url,
+        celery_app.conf.broker_transport_options,
+        celery_app.conf.task_always_eager,
+    )
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = transport_options or {}
+    celery_app.conf.task_always_eager = False
+    celery_app._after_fork()  # drop pooled connections to the previous broker
+    try:
+        yield
+    finally:
+        (
+            celery_app.conf.broker_url,
+            celery_app.conf.broker_transport_options,
+            celery_app.conf.task_always_eager,
+        ) = saved
+        celery_app._after_fork()
+
+
+@contextlib.contextmanager
+def running_worker():
+    with start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=20,
+        loglevel="WARNING",
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def redis_broker(redis_available):
+    from redis import Redis
+
+    Redis.from_url(redis_available).flushdb()
+    with broker(redis_available):
+        yield redis_available
+
+
+@pytest.fixture
+def filesystem_broker(tmp_path):
+    options = {
+        "data_folder_in": str(tmp_path / "queue"),
+        "data_folder_out": str(tmp_path / "queue"),
+        "processed_folder": str(tmp_path / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.1,
+    }
+    for folder in ("queue", "processed"):
+        (tmp_path / folder).mkdir()
+    with broker("filesystem://", options):
+        yield options
+
+
+@pytest.fixture
+def down_broker():
+    # Nothing listens on port 1: connections are refused at once.
+    with broker("redis://127.0.0.1:1/0"):
+        yield
+
+
+@pytest.fixture
+def catalogue(db):
+    indicator_catalogue_load(path=_CATALOGUE)
+
+
+@pytest.fixture
+def small_geography(db, catalogue):
+    """A région, a département, two EPCI and five communes with round numbers."""
+    region = Territory.objects.create(
+        level=Level.REGION, code="99", name="Région test", population=1000
+    )
+    dep = Territory.objects.create(
+        level=Level.DEPARTEMENT, code="98", name="Département test", population=1000, region=region
+    )
+    epci_a = Territory.objects.create(
+        level=Level.EPCI, code="200000001", name="CC Alpha", population=600, region=region
+    )
+    epci_b = Territory.objects.create(
+        level=Level.EPCI, code="200000002", name="CC Bêta", population=400, region=region
+    )
+    communes = {}
+    for code, name, population, epci in [
+        ("98001", "Aubert", 100, epci_a),
+        ("98002", "Bellecombe", 200, epci_a),
+        ("98003", "Chaumont", 300, epci_a),
+        ("98004", "Dampierre", 150, epci_b),
+        ("98005", "Épinay", 250, epci_b),
+    ]:
+        communes[code] = Territory.objects.create(
+            level=Level.COMMUNE,
+            code=code,
+            name=name,
+            population=population,
+            region=region,
+            departement=dep,
+            epci=epci,
+            postal_codes=f"{code[:2]}100",
+            siren=f"21{code}00",
+        )
+    CodeChange.objects.create(
+        old_code="98099", new_code="98005", from_vintage=2024, to_vintage=2026
+    )
+    return {"region": region, "departement": dep, "epci_a": epci_a, "epci_b": epci_b, **communes}

@@ -26,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def groups(obj, create, extracted, **kwargs):
         for name in extracted or []:
-            obj.groups.add(Group.objects.get(name=name))
+            obj.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -12,7 +12,7 @@ from redis import Redis
 from jobs.choices import JobState
 from jobs.models import Job, WorkerHeartbeat
 from jobs.services import job_enqueue, jobs_sweep
-from tests.jobs.conftest import broker, running_worker
+from tests.conftest import broker, running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,53 @@
+"""An analyst's import through real workers on Redis: import job, then the recompute split
+into chunk jobs, then the published figures."""
+
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jobs.models import Job
+from territories import services
+from territories.models import AggregateValue, DataImport, PipelineRun
+from territories.selectors import published_run_id
+from tests.conftest import running_worker
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_import_then_recompute_on_real_workers(redis_broker, small_geography, settings):
+    settings.RECOMPUTE_CHUNK_INDICATORS = 2
+    upload = SimpleUploadedFile(
+        "v.csv", b"CODGEO;POP\n98001;100\n98002;200\n98003;300\n98004;150\n98005;250\n"
+    )
+    with running_worker():
+        data_import = services.data_import_create(
+            kind="values",
+            uploaded=upload,
+            options={
+                "level": "commune",
+                "code_column": "CODGEO",
+                "period": 2021,
+                "columns": [{"column": "POP", "indicator": "population", "period": 2021}],
+            },
+        )
+        assert wait_for(lambda: DataImport.objects.get(pk=data_import.pk).state == "succeeded")
+        assert wait_for(lambda: published_run_id() is not None)
+    run = PipelineRun.objects.get(pk=published_run_id())
+    assert run.chunks_total > 1 and run.chunks_done == run.chunks_total
+    assert Job.objects.filter(kind="territories.recompute_chunk").count() == run.chunks_total
+    assert (
+        AggregateValue.objects.get(
+            run=run, indicator__slug="population", territory__code="99", period=2021
+        ).value
+        == 1000
+    )
