@@ -17,8 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from jobs.services import job_enqueue
+from territories import frames
 from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
-from territories.models import AggregateValue, Indicator, IndicatorValue, PipelineRun, Territory
+from territories.models import AggregateValue, Indicator, PipelineRun, Territory
 
 FULL = 0.9995  # coverage treated as complete (rounding of populations)
 
@@ -91,9 +92,8 @@ def recompute_chunk(*, run_id, indicator_ids, job=None):
         return {"skipped": True}
     AggregateValue.objects.filter(run_id=run_id, indicator_id__in=indicator_ids).delete()
     rows = aggregate(indicator_ids=indicator_ids)
-    objects = [AggregateValue(run_id=run_id, **row) for row in rows]
     with transaction.atomic():
-        AggregateValue.objects.bulk_create(objects, batch_size=5000)
+        written = frames.aggregates_write(run_id, rows)
         PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(
             chunks_done=F("chunks_done") + 1
         )
@@ -103,7 +103,7 @@ def recompute_chunk(*, run_id, indicator_ids, job=None):
     )
     if run.chunks_done >= run.chunks_total:
         recompute_publish(run_id=run_id)
-    return {"values": len(objects), "seconds": round(time.monotonic() - started, 3)}
+    return {"values": written, "seconds": round(time.monotonic() - started, 3)}
 
 
 def recompute_publish(*, run_id):
@@ -167,12 +167,7 @@ def aggregate(*, indicator_ids, communes=None, values=None):
         needed |= {indicator.denominator_id, indicator.numerator_id} - {None}
     communes = commune_frame() if communes is None else communes
     if values is None:
-        values = pd.DataFrame.from_records(
-            IndicatorValue.objects.filter(
-                indicator_id__in=needed, territory__level=Level.COMMUNE
-            ).values_list("indicator_id", "territory_id", "period", "value"),
-            columns=["indicator_id", "territory_id", "period", "value"],
-        )
+        values = frames.commune_values(sorted(needed))
     rows = []
     for indicator in indicators.values():
         rows.extend(_aggregate_one(indicator, values, communes))

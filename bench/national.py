@@ -1,0 +1,279 @@
+"""A synthetic France, and the recompute measured against its floor.
+
+    python bench/national.py [--communes 35000] [--keep]
+
+Builds (fixed seed) communes, EPCI, départements, régions and 30 indicators × 10 years of
+commune values in a PostgreSQL database of its own (cohesion_bench_national), then runs, each
+in a fresh process: the floor (one query reading all the values into pandas, then the
+aggregation to EPCI, département and région in pandas alone) and the portal's recompute
+(its chunks one after the other, as one worker would). Prints times and peak memory.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DB_NAME = "cohesion_bench_national"
+YEARS = list(range(2014, 2024))
+
+
+def environment():
+    return {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "RECOMPUTE_CHUNK_INDICATORS": "8",
+    }
+
+
+def setup_django():
+    os.environ.update(environment())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def generate(communes_count):
+    import numpy as np
+    import pandas as pd
+    from django.db import connection
+
+    from territories.models import Indicator, Territory
+
+    rng = np.random.default_rng(2026)
+    n_dep, n_epci = 101, max(round(communes_count / 28), 101)
+    regions = [
+        Territory(level="region", code=f"R{r:02d}", name=f"Région {r}", vintage=2026)
+        for r in range(18)
+    ]
+    Territory.objects.bulk_create(regions)
+    region_ids = [t.pk for t in Territory.objects.filter(level="region").order_by("code")]
+    deps = [
+        Territory(
+            level="departement",
+            code=f"D{d:03d}",
+            name=f"Département {d}",
+            vintage=2026,
+            region_id=region_ids[d % 18],
+        )
+        for d in range(n_dep)
+    ]
+    Territory.objects.bulk_create(deps)
+    dep_ids = list(
+        Territory.objects.filter(level="departement")
+        .order_by("code")
+        .values_list("pk", "region_id")
+    )
+    epcis = [
+        Territory(
+            level="epci",
+            code=f"2{e:08d}",
+            name=f"EPCI {e}",
+            vintage=2026,
+            region_id=dep_ids[e % n_dep][1],
+        )
+        for e in range(n_epci)
+    ]
+    Territory.objects.bulk_create(epcis)
+    epci_ids = list(
+        Territory.objects.filter(level="epci").order_by("code").values_list("pk", flat=True)
+    )
+    population = rng.lognormal(6.5, 1.3, communes_count).astype(int) + 20
+    epci_of = np.sort(rng.integers(0, n_epci, communes_count))
+    communes = [
+        Territory(
+            level="commune",
+            code=f"{i:05d}",
+            name=f"Commune {i}",
+            vintage=2026,
+            population=int(population[i]),
+            epci_id=epci_ids[epci_of[i]],
+            departement_id=dep_ids[epci_of[i] % n_dep][0],
+            region_id=dep_ids[epci_of[i] % n_dep][1],
+        )
+        for i in range(communes_count)
+    ]
+    Territory.objects.bulk_create(communes, batch_size=5000)
+    commune_ids = np.array(
+        Territory.objects.filter(level="commune").order_by("code").values_list("pk", flat=True)
+    )
+
+    indicators = []
+    for k in range(10):
+        indicators.append(
+            Indicator(
+                slug=f"count-{k}",
+                name=f"Effectif {k}",
+                definition="synthetic",
+                unit="p",
+                theme="bench",
+                source="bench",
+                source_vintage="bench",
+                aggregation="sum",
+                min_coverage=0.5,
+            )
+        )
+    for k in range(10):
+        indicators.append(
+            Indicator(
+                slug=f"rate-{k}",
+                name=f"Taux {k}",
+                definition="synthetic",
+                unit="%",
+                theme="bench",
+                source="bench",
+                source_vintage="bench",
+                aggregation="ratio",
+                scale=100,
+                min_coverage=0.5,
+            )
+        )
+    for k in range(10):
+        indicators.append(
+            Indicator(
+                slug=f"median-{k}",
+                name=f"Médiane {k}",
+                definition="synthetic",
+                unit="€",
+                theme="bench",
+                source="bench",
+                source_vintage="bench",
+                aggregation="none",
+            )
+        )
+    Indicator.objects.bulk_create(indicators)
+    by_slug = dict(Indicator.objects.values_list("slug", "pk"))
+    for k in range(10):
+        Indicator.objects.filter(slug=f"rate-{k}").update(denominator_id=by_slug[f"count-{k}"])
+
+    table = "territories_indicatorvalue"
+    total = 0
+    with connection.cursor() as cursor:
+        for slug, pk in by_slug.items():
+            for year in YEARS:
+                if slug.startswith("count"):
+                    values = population * rng.uniform(0.2, 0.9)
+                elif slug.startswith("rate"):
+                    values = rng.uniform(2, 30, communes_count)
+                else:
+                    values = rng.uniform(15000, 30000, communes_count)
+                secret = rng.random(communes_count) < (0.6 if slug.startswith("rate") else 0.03)
+                frame = pd.DataFrame(
+                    {
+                        "indicator_id": pk,
+                        "territory_id": commune_ids,
+                        "period": year,
+                        "value": np.where(secret, np.nan, values.round(2)),
+                        "status": np.where(secret, "secret", "ok"),
+                    }
+                )
+                buffer = io.StringIO()
+                frame.to_csv(buffer, index=False, header=False, na_rep="")
+                buffer.seek(0)
+                with cursor.cursor.copy(
+                    f"COPY {table} (indicator_id, territory_id, period, value, status) FROM STDIN WITH (FORMAT csv)"
+                ) as copy:
+                    copy.write(buffer.getvalue())
+                total += communes_count
+        cursor.execute(f"ANALYZE {table}")
+    return total
+
+
+def floor():
+    """One query reading every value into pandas, then the aggregation in pandas alone."""
+    from territories import frames
+    from territories.models import Indicator
+    from territories.pipeline import commune_frame
+
+    started = time.perf_counter()
+    ids = list(Indicator.objects.values_list("pk", flat=True))
+    values = frames.commune_values(ids)
+    read = time.perf_counter() - started
+    communes = commune_frame()
+    merged = values.merge(communes, on="territory_id")
+    merged["known"] = merged["value"].notna()
+    for level in ("epci", "departement", "region"):
+        merged.groupby([level, "indicator_id", "period"]).agg(
+            value=("value", "sum"), known=("known", "sum"), population=("population", "sum")
+        )
+    return {"rows": len(values), "read_s": read, "total_s": time.perf_counter() - started}
+
+
+def pipeline():
+    from territories.pipeline import recompute_now
+
+    started = time.perf_counter()
+    run = recompute_now(reason="bench")
+    return {
+        "state": run.state,
+        "aggregates": run.stats.get("values"),
+        "chunks": run.chunks_total,
+        "total_s": time.perf_counter() - started,
+    }
+
+
+def child(step):
+    setup_django()
+    result = {"floor": floor, "pipeline": pipeline}[step]()
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run_child(step):
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", step],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--communes", type=int, default=35000)
+    parser.add_argument("--child")
+    parser.add_argument("--keep", action="store_true", help="reuse the database if it exists")
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child)
+    if not args.keep:
+        subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True)
+        subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {DB_NAME}"], check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
+            env=environment(),
+            check=True,
+        )
+        setup_django()
+        started = time.perf_counter()
+        rows = generate(args.communes)
+        print(
+            f"generated {args.communes} communes, {rows} values in {time.perf_counter() - started:.0f} s"
+        )
+    floor_result = run_child("floor")
+    pipeline_result = run_child("pipeline")
+    print(
+        f"floor:    {floor_result['rows']:,} values read in {floor_result['read_s']:.1f} s, "
+        f"read + pandas aggregation {floor_result['total_s']:.1f} s, peak {floor_result['peak_mb']:.0f} MB"
+    )
+    print(
+        f"pipeline: {pipeline_result['aggregates']:,} aggregates in {pipeline_result['chunks']} chunks, "
+        f"{pipeline_result['total_s']:.1f} s, peak {pipeline_result['peak_mb']:.0f} MB"
+    )
+    print(f"ratio pipeline / floor: {pipeline_result['total_s'] / floor_result['total_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Load the shipped region into an empty database through the import path, then recompute."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    env = {**os.environ, "DEBUG": "true"}
+    if "DATABASE_URL" not in env:
+        folder = tempfile.mkdtemp(prefix="cohesion-bench-")
+        env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        env["VAR_DIR"] = folder
+    else:
+        url = env["DATABASE_URL"]
+        name = url.rsplit("/", 1)[1]
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+        env["VAR_DIR"] = tempfile.mkdtemp(prefix="cohesion-bench-")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*manage, "load_territories", str(ROOT / "data" / "paysdelaloire")],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    print(result.stdout)
+    engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    print(f"{engine}: load from empty + full recompute: {elapsed:.1f} s (process start included)")
+
+
+if __name__ == "__main__":
+    main()
