@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from jobs.models import Job
 from portal.knowledge.services import reference_preconisations_load
+from territories.models import Territory
 from tests.factories import InvitationFactory
 
 PERSONAS = ["visitor", "member", "org_admin", "other_admin", "curator", "analyst", "admin"]
@@ -23,6 +24,10 @@ def logged_in(status):
 
 def admin_only():
     return {**everyone(403), "visitor": 302, "admin": 200}
+
+
+def analysts_only():
+    return {**everyone(403), "visitor": 302, "analyst": 200, "admin": 200}
 
 
 def org_admins_of_own(status=200):
@@ -54,6 +59,12 @@ MATRIX = [
     ("api-docs", everyone(200)),
     ("admin:index", {**everyone(302), "admin": 200}),
     ("accessibility", everyone(200)),
+    ("territories:search", everyone(200)),
+    ("territory_detail", everyone(200)),
+    ("territories:indicator_list", everyone(200)),
+    ("territories:import_list", analysts_only()),
+    ("territories:import_create", analysts_only()),
+    ("territories:run_list", analysts_only()),
 ]
 
 
@@ -66,6 +77,9 @@ def resolve(name, organisation, job, invitation):
         ),
         "invitation_accept": lambda: invitation.get_absolute_url(),
         "job_detail_of_member": lambda: reverse("jobs:detail", args=[job.pk]),
+        "territory_detail": lambda: Territory.objects.get_or_create(
+            level="commune", code="72181", defaults={"name": "Le Mans"}
+        )[0].get_absolute_url(),
     }
     return special[name]() if name in special else reverse(name)
 
