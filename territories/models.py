@@ -280,6 +280,22 @@ class PipelineRun(models.Model):
         return None
 
 
+class RunChunk(models.Model):
+    """A group of indicators a recompute run hands to one worker; done once, whatever retries."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    indicator_ids = models.JSONField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    values = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="run_chunk_unique")]
+
+    def __str__(self):
+        return f"{self.run_id}/{self.number}"
+
+
 class AggregateValue(models.Model):
     """A value the pipeline computed for an EPCI, département or région, with its coverage."""
 

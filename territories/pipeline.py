@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from jobs.services import job_enqueue
 from territories import frames
 from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
-from territories.models import AggregateValue, Indicator, PipelineRun, Territory
+from territories.models import AggregateValue, Indicator, PipelineRun, RunChunk, Territory
 
 FULL = 0.9995  # coverage treated as complete (rounding of populations)
 
@@ -54,54 +53,74 @@ def recompute_now(*, reason, user=None):
 
 
 def recompute_start(*, run_id, job=None, inline=False):
-    """Claim the run and send one job per chunk of indicators (or run them here)."""
+    """Claim the run, record its chunks of indicators and send one job per chunk.
+
+    Sent again after a lost worker, it finds the run already claimed with its chunks
+    recorded, and sends again only the chunks that are not done.
+    """
     now = timezone.now()
     claimed = PipelineRun.objects.filter(pk=run_id, state=RunState.PENDING).update(
         state=RunState.RUNNING, started_at=now
     )
-    if not claimed:
-        return {"skipped": True}
     run = PipelineRun.objects.get(pk=run_id)
-    indicator_ids = list(
-        Indicator.objects.exclude(aggregation=Aggregation.NONE).values_list("pk", flat=True)
-    )
-    size = settings.RECOMPUTE_CHUNK_INDICATORS
-    chunks = [indicator_ids[i : i + size] for i in range(0, len(indicator_ids), size)]
-    run.chunks_total = len(chunks)
-    run.save(update_fields=["chunks_total"])
-    if not chunks:
+    if not claimed and run.state != RunState.RUNNING:
+        return {"skipped": True}
+    if not run.chunks.exists():
+        indicator_ids = list(
+            Indicator.objects.exclude(aggregation=Aggregation.NONE)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        size = settings.RECOMPUTE_CHUNK_INDICATORS
+        with transaction.atomic():
+            RunChunk.objects.bulk_create(
+                [
+                    RunChunk(run=run, number=number, indicator_ids=indicator_ids[i : i + size])
+                    for number, i in enumerate(range(0, len(indicator_ids), size), start=1)
+                ],
+                ignore_conflicts=True,
+            )
+            PipelineRun.objects.filter(pk=run_id).update(chunks_total=run.chunks.count())
+    pending = list(run.chunks.filter(done_at__isnull=True).order_by("number"))
+    if not pending:
         recompute_publish(run_id=run.pk)
         return {"chunks": 0}
-    for number, chunk in enumerate(chunks, start=1):
+    total = run.chunks.count()
+    for chunk in pending:
         if inline:
-            recompute_chunk(run_id=run.pk, indicator_ids=chunk)
+            recompute_chunk(run_id=run.pk, number=chunk.number)
             continue
         job_enqueue(
             kind="territories.recompute_chunk",
-            arguments={"run_id": run.pk, "indicator_ids": chunk},
+            arguments={"run_id": run.pk, "number": chunk.number},
             user=run.requested_by,
-            label=f"Recalcul #{run.pk}, lot {number}/{len(chunks)}",
+            label=f"Recalcul #{run.pk}, lot {chunk.number}/{total}",
         )
-    return {"chunks": len(chunks)}
+    return {"chunks": len(pending)}
 
 
-def recompute_chunk(*, run_id, indicator_ids, job=None):
-    """Aggregate some indicators for every level; publish the run if this chunk is the last."""
+def recompute_chunk(*, run_id, number, job=None):
+    """Aggregate one chunk of indicators for every level; publish the run after the last.
+
+    Running a chunk again replaces what it wrote; it is counted done once.
+    """
     started = time.monotonic()
-    if not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
+    chunk = RunChunk.objects.filter(run_id=run_id, number=number).first()
+    if chunk is None or not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
         return {"skipped": True}
-    AggregateValue.objects.filter(run_id=run_id, indicator_id__in=indicator_ids).delete()
-    rows = aggregate(indicator_ids=indicator_ids)
+    rows = aggregate(indicator_ids=chunk.indicator_ids)
     with transaction.atomic():
+        AggregateValue.objects.filter(run_id=run_id, indicator_id__in=chunk.indicator_ids).delete()
         written = frames.aggregates_write(run_id, rows)
-        PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(
-            chunks_done=F("chunks_done") + 1
+        RunChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), values=written
         )
-    run = PipelineRun.objects.get(pk=run_id)
+    done = RunChunk.objects.filter(run_id=run_id, done_at__isnull=False).count()
+    total = RunChunk.objects.filter(run_id=run_id).count()
     PipelineRun.objects.filter(pk=run_id).update(
-        progress=int(100 * run.chunks_done / max(run.chunks_total, 1))
+        chunks_done=done, progress=int(100 * done / max(total, 1))
     )
-    if run.chunks_done >= run.chunks_total:
+    if done == total:
         recompute_publish(run_id=run_id)
     return {"values": written, "seconds": round(time.monotonic() - started, 3)}
 

@@ -20,9 +20,9 @@ def recompute(*, job, run_id):
 
 
 @job_task("territories.recompute_chunk")
-def recompute_chunk(*, job, run_id, indicator_ids):
+def recompute_chunk(*, job, run_id, number):
     try:
-        return pipeline.recompute_chunk(run_id=run_id, indicator_ids=indicator_ids, job=job)
+        return pipeline.recompute_chunk(run_id=run_id, number=number, job=job)
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:

@@ -106,19 +106,32 @@ def test_requests_while_a_run_waits_join_it(small_geography, django_capture_on_c
     assert PipelineRun.objects.get().reasons == ["import 1", "import 2", "import 3"]
 
 
-def test_a_run_that_fails_halfway_shows_nothing(poverty, settings):
+def start_without_sending(capture, run):
+    """Claim a run and record its chunks; keep the chunk jobs from being sent."""
+    with capture(execute=False):
+        pipeline.recompute_start(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_that_fails_halfway_shows_nothing(
+    poverty, settings, django_capture_on_commit_callbacks
+):
     pipeline.recompute_now(reason="good")
     published = published_run_id()
     before = aggregate_of(poverty["epci_a"], "taux-pauvrete").value
-    # A new run writes its first chunk, then its worker dies or a chunk fails.
     settings.RECOMPUTE_CHUNK_INDICATORS = 1
     IndicatorValue.objects.filter(indicator__slug="taux-pauvrete", territory__code="98001").update(
         value=90.0
     )
-    run = PipelineRun.objects.create(reasons=["broken"])
-    PipelineRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, chunks_total=2)
-    first_id = Indicator.objects.get(slug="taux-pauvrete").pk
-    pipeline.recompute_chunk(run_id=run.pk, indicator_ids=[first_id])
+    run = start_without_sending(
+        django_capture_on_commit_callbacks, PipelineRun.objects.create(reasons=["broken"])
+    )
+    assert run.chunks_total > 1
+    # The chunk of the poverty rate writes, then a worker dies or another chunk fails.
+    poverty_id = Indicator.objects.get(slug="taux-pauvrete").pk
+    chunk = next(c for c in run.chunks.all() if poverty_id in c.indicator_ids)
+    pipeline.recompute_chunk(run_id=run.pk, number=chunk.number)
     assert AggregateValue.objects.filter(run=run).exists()
     pipeline.recompute_fail(run_id=run.pk, error="worker lost")
     assert published_run_id() == published
@@ -127,11 +140,34 @@ def test_a_run_that_fails_halfway_shows_nothing(poverty, settings):
     assert all(row["value"] != pytest.approx(100 * (90 + 40) / 300) for row in rows)
 
 
-def test_running_a_chunk_again_replaces_what_it_wrote(poverty):
-    run = PipelineRun.objects.create(reasons=["again"])
-    PipelineRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, chunks_total=99)
-    indicator_id = Indicator.objects.get(slug="taux-pauvrete").pk
-    pipeline.recompute_chunk(run_id=run.pk, indicator_ids=[indicator_id])
+def test_a_chunk_run_twice_replaces_what_it_wrote_and_counts_once(
+    poverty, django_capture_on_commit_callbacks
+):
+    run = start_without_sending(
+        django_capture_on_commit_callbacks, PipelineRun.objects.create(reasons=["again"])
+    )
+    pipeline.recompute_chunk(run_id=run.pk, number=1)
     count = AggregateValue.objects.filter(run=run).count()
-    pipeline.recompute_chunk(run_id=run.pk, indicator_ids=[indicator_id])
+    pipeline.recompute_chunk(run_id=run.pk, number=1)
+    run.refresh_from_db()
     assert AggregateValue.objects.filter(run=run).count() == count
+    assert run.chunks_done == 1
+
+
+def test_a_start_sent_again_after_a_lost_worker_sends_only_what_is_left(
+    poverty, settings, django_capture_on_commit_callbacks
+):
+    settings.RECOMPUTE_CHUNK_INDICATORS = 2
+    run = start_without_sending(
+        django_capture_on_commit_callbacks, PipelineRun.objects.create(reasons=["lost"])
+    )
+    total = run.chunks_total
+    pipeline.recompute_chunk(run_id=run.pk, number=1)
+    # The sweep sends the start job again: the run keeps its chunks and finishes.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = pipeline.recompute_start(run_id=run.pk)
+    assert result == {"chunks": total - 1}
+    run.refresh_from_db()
+    assert run.state == RunState.SUCCEEDED
+    assert run.chunks.count() == total and run.chunks_done == total
+    assert published_run_id() == run.pk
