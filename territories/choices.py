@@ -53,3 +53,37 @@ class RunState(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class Normalisation(models.TextChoices):
+    ZSCORE = "zscore", _("z-score")
+    MINMAX = "minmax", _("min-max (0 to 1)")
+    RANK = "rank", _("rank (0 to 1)")
+
+
+class ClusteringMethod(models.TextChoices):
+    KMEANS = "kmeans", _("k-means")
+    WARD = "ward", _("Ward (hierarchical)")
+
+
+class SignalRule(models.TextChoices):
+    TREND = "trend", _("Adverse trend")
+    THRESHOLD = "threshold", _("Threshold crossed")
+    OUTLIER = "outlier", _("Stands out from similar territories")
+    HALO = "halo", _("Just above a poverty threshold (halo)")
+    FIELD = "field", _("Field observation")
+
+
+class SignalStatus(models.TextChoices):
+    NEW = "new", _("To review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    FOLLOWED_UP = "followed_up", _("Followed up")
+
+
+class ClassificationMethod(models.TextChoices):
+    QUANTILES = "quantiles", _("Quantiles")
+    EQUAL_INTERVAL = "equal_interval", _("Equal intervals")
+    NATURAL_BREAKS = "natural_breaks", _("Natural breaks (Jenks)")
+    STD_MEAN = "std_mean", _("Standard deviation")
+    MANUAL = "manual", _("Manual breaks")

@@ -6,11 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.choices import (
     Aggregation,
+    ClusteringMethod,
     ImportKind,
     ImportState,
     Level,
+    Normalisation,
     Polarity,
     RunState,
+    SignalRule,
+    SignalStatus,
     ValueStatus,
 )
 
@@ -317,3 +321,274 @@ class AggregateValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.territory_id} {self.period}: {self.value}"
+
+
+# ----------------------------------------------------------------------------- analyses
+# Everything below is computed by the recompute pipeline for one run, and only read by
+# requests through the last published run.
+
+
+class CompositeIndex(models.Model):
+    """An analyst's composite index; the pipeline computes it into its own indicator."""
+
+    indicator = models.OneToOneField(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="composite",
+        help_text=_("The indicator the index is published as."),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    period = models.PositiveSmallIntegerField(_("period"))
+    normalisation = models.CharField(
+        _("normalisation"),
+        max_length=10,
+        choices=Normalisation.choices,
+        default=Normalisation.ZSCORE,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("composite index")
+        verbose_name_plural = _("composite indexes")
+
+    def __str__(self):
+        return self.indicator.name
+
+
+class CompositeComponent(models.Model):
+    """One indicator of a composite index, with its weight and direction."""
+
+    composite = models.ForeignKey(
+        CompositeIndex, on_delete=models.CASCADE, related_name="components"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    period = models.PositiveSmallIntegerField(_("period"))
+    weight = models.FloatField(_("weight"))
+    reverse = models.BooleanField(
+        _("reverse"),
+        default=False,
+        help_text=_("Count a higher value as less fragile (e.g. a median income)."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["composite", "indicator", "period"], name="composite_component_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.composite_id}: {self.indicator_id} × {self.weight}"
+
+
+class Typology(models.Model):
+    """A clustering of the territories of one level on chosen standardised indicators."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    method = models.CharField(
+        _("method"),
+        max_length=10,
+        choices=ClusteringMethod.choices,
+        default=ClusteringMethod.KMEANS,
+    )
+    k = models.PositiveSmallIntegerField(
+        _("number of classes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to let the silhouette score suggest it."),
+    )
+    k_max = models.PositiveSmallIntegerField(_("largest number of classes tried"), default=8)
+    seed = models.PositiveIntegerField(_("random seed"), default=2026)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("typology")
+        verbose_name_plural = _("typologies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TypologyVariable(models.Model):
+    """An indicator (and period) a typology clusters on."""
+
+    typology = models.ForeignKey(Typology, on_delete=models.CASCADE, related_name="variables")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    period = models.PositiveSmallIntegerField(_("period"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["typology", "indicator", "period"], name="typology_variable_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.typology_id}: {self.indicator_id}@{self.period}"
+
+
+class TypologyLabel(models.Model):
+    """The label an analyst wrote for a class; class numbers are stable across runs."""
+
+    typology = models.ForeignKey(Typology, on_delete=models.CASCADE, related_name="labels")
+    number = models.PositiveSmallIntegerField()
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["typology", "number"], name="typology_label_unique")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class TypologyResult(models.Model):
+    """A typology as one run computed it: k, silhouette, class profiles."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="+")
+    typology = models.ForeignKey(Typology, on_delete=models.CASCADE, related_name="results")
+    k = models.PositiveSmallIntegerField()
+    silhouette = models.FloatField(null=True)
+    silhouettes = models.JSONField(default=dict, help_text="k → silhouette score")
+    profiles = models.JSONField(
+        default=list, help_text="per class: number, size, mean of each variable vs the région"
+    )
+    excluded = models.PositiveIntegerField(
+        default=0, help_text="territories without every variable"
+    )
+    error = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.typology_id} run {self.run_id}"
+
+
+class TypologyMembership(models.Model):
+    """The class of one territory in one run's typology."""
+
+    result = models.ForeignKey(TypologyResult, on_delete=models.CASCADE, related_name="members")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["result", "territory"])]
+
+    def __str__(self):
+        return f"{self.territory_id} → {self.number}"
+
+
+class WeakSignal(models.Model):
+    """A territory flagged by a rule in one run, with what raised it."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="signals")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="signals")
+    rule = models.CharField(_("rule"), max_length=12, choices=SignalRule.choices)
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField(
+        _("score"), help_text=_("How strongly the rule fired; ranks the list.")
+    )
+    explanation = models.TextField(_("explanation"))
+    details = models.JSONField(default=dict, help_text="values, thresholds, periods used")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["run", "territory"]),
+            models.Index(fields=["run", "-score"]),
+        ]
+
+    def __str__(self):
+        return f"{self.territory_id} {self.rule} {self.indicator_id}"
+
+
+class SignalReview(models.Model):
+    """An analyst's verdict on a signal (territory, rule, indicator); the history is kept."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=12, choices=SignalRule.choices)
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=SignalStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+    def __str__(self):
+        return f"{self.territory_id} {self.rule}: {self.status}"
+
+
+class TerritoryFollow(models.Model):
+    """A person who wants to hear of new weak signals on a territory."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="territory_follow_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.territory_id}"
+
+
+class LayerGeometry(models.Model):
+    """Simplified boundaries of one level, shared borders kept shared, ready to serve."""
+
+    level = models.CharField(max_length=12, choices=Level.choices)
+    vintage = models.PositiveSmallIntegerField(default=2026)
+    source_hash = models.CharField(max_length=64)
+    content = models.BinaryField()
+    content_gzip = models.BinaryField()
+    etag = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "vintage"], name="layer_geometry_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.level} {self.vintage}"
+
+
+class MapLayer(models.Model):
+    """One map (indicator × level × period) as one run computed it: values, ranks, classes."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    period = models.PositiveSmallIntegerField()
+    content = models.BinaryField()
+    content_gzip = models.BinaryField()
+    etag = models.CharField(max_length=64)
+    image = models.BinaryField(null=True, help_text="PNG of the default classification")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "indicator", "level", "period"], name="map_layer_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.level} {self.period}"

@@ -18,7 +18,16 @@ from django.utils import timezone
 from jobs.services import job_enqueue
 from territories import frames
 from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
-from territories.models import AggregateValue, Indicator, PipelineRun, RunChunk, Territory
+from territories.models import (
+    AggregateValue,
+    Indicator,
+    MapLayer,
+    PipelineRun,
+    RunChunk,
+    Territory,
+    TypologyResult,
+    WeakSignal,
+)
 
 FULL = 0.9995  # coverage treated as complete (rounding of populations)
 
@@ -83,12 +92,12 @@ def recompute_start(*, run_id, job=None, inline=False):
             PipelineRun.objects.filter(pk=run_id).update(chunks_total=run.chunks.count())
     pending = list(run.chunks.filter(done_at__isnull=True).order_by("number"))
     if not pending:
-        recompute_publish(run_id=run.pk)
+        _after_chunks(run_id=run.pk, inline=inline)
         return {"chunks": 0}
     total = run.chunks.count()
     for chunk in pending:
         if inline:
-            recompute_chunk(run_id=run.pk, number=chunk.number)
+            recompute_chunk(run_id=run.pk, number=chunk.number, inline=True)
             continue
         job_enqueue(
             kind="territories.recompute_chunk",
@@ -99,7 +108,7 @@ def recompute_start(*, run_id, job=None, inline=False):
     return {"chunks": len(pending)}
 
 
-def recompute_chunk(*, run_id, number, job=None):
+def recompute_chunk(*, run_id, number, job=None, inline=False):
     """Aggregate one chunk of indicators for every level; publish the run after the last.
 
     Running a chunk again replaces what it wrote; it is counted done once.
@@ -118,19 +127,71 @@ def recompute_chunk(*, run_id, number, job=None):
     done = RunChunk.objects.filter(run_id=run_id, done_at__isnull=False).count()
     total = RunChunk.objects.filter(run_id=run_id).count()
     PipelineRun.objects.filter(pk=run_id).update(
-        chunks_done=done, progress=int(100 * done / max(total, 1))
+        chunks_done=done, progress=int(90 * done / max(total, 1))
     )
     if done == total:
-        recompute_publish(run_id=run_id)
+        _after_chunks(run_id=run_id, inline=inline)
     return {"values": written, "seconds": round(time.monotonic() - started, 3)}
 
 
-def recompute_publish(*, run_id):
+def _after_chunks(*, run_id, inline):
+    # Claimed once: only the chunk that moves the run to its analysis step sends it.
+    moved = PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING, progress__lt=95).update(
+        progress=95
+    )
+    if not moved:
+        return
+    if inline:
+        recompute_finish(run_id=run_id)
+    else:
+        job_enqueue(
+            kind="territories.recompute_finish",
+            arguments={"run_id": run_id},
+            label=f"Recalcul #{run_id} : analyses et cartes",
+        )
+
+
+def recompute_finish(*, run_id, job=None):
+    """The steps that need every aggregate: composites, typologies, weak signals, map
+    layers; then publish. Each step replaces what an earlier attempt of it wrote."""
+    from territories import composites, maps, typologies, weak_signals
+
+    if not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
+        return {"skipped": True}
+    stats = {}
+    for name, step in (
+        ("composites", composites.compute),
+        ("typologies", typologies.compute),
+        ("signals", weak_signals.detect),
+        ("layers", maps.build_layers),
+    ):
+        started = time.monotonic()
+        stats[name] = step(run_id=run_id)
+        stats[f"{name}_seconds"] = round(time.monotonic() - started, 3)
+        if job is not None:
+            job.report_progress(len(stats) * 12, name)
+    published = recompute_publish(run_id=run_id, extra_stats=stats)
+    if published:
+        transaction.on_commit(lambda: weak_signals.notify_followers(run_id=run_id))
+        transaction.on_commit(
+            lambda: job_enqueue(
+                kind="territories.render_images",
+                arguments={"run_id": run_id},
+                label=f"Recalcul #{run_id} : images des cartes",
+            )
+        )
+    return stats
+
+
+def recompute_publish(*, run_id, extra_stats=None):
     """Make the run the one readers see, then drop the values of older runs."""
     now = timezone.now()
     values = AggregateValue.objects.filter(run_id=run_id).count()
     published = PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(
-        state=RunState.SUCCEEDED, finished_at=now, progress=100, stats={"values": values}
+        state=RunState.SUCCEEDED,
+        finished_at=now,
+        progress=100,
+        stats={"values": values, **(extra_stats or {})},
     )
     if published:
         previous = (
@@ -141,6 +202,8 @@ def recompute_publish(*, run_id):
         )
         keep = [run_id, *previous]
         AggregateValue.objects.exclude(run_id__in=keep).delete()
+        for model in (MapLayer, TypologyResult, WeakSignal):
+            model.objects.exclude(run_id__in=keep).delete()
     return bool(published)
 
 

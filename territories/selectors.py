@@ -30,21 +30,23 @@ def territory_values(*, territory):
             for value in queryset
         ]
     else:
-        queryset = AggregateValue.objects.filter(
-            run_id=published_run_id(), territory=territory
-        ).select_related("indicator")
-        rows = [
-            {
-                "indicator": value.indicator,
-                "period": value.period,
-                "value": value.value,
-                "status": value.status,
-                "coverage": value.coverage,
-                "members": value.members,
-                "members_known": value.members_known,
-            }
-            for value in queryset
-        ]
+        rows = []
+    # Aggregates, and for communes what the pipeline computed for them (composite indexes).
+    queryset = AggregateValue.objects.filter(
+        run_id=published_run_id(), territory=territory
+    ).select_related("indicator")
+    rows += [
+        {
+            "indicator": value.indicator,
+            "period": value.period,
+            "value": value.value,
+            "status": value.status,
+            "coverage": value.coverage,
+            "members": value.members,
+            "members_known": value.members_known,
+        }
+        for value in queryset
+    ]
     rows.sort(key=lambda row: (row["indicator"].theme, row["indicator"].name, -row["period"]))
     return rows
 

@@ -28,3 +28,21 @@ def recompute_chunk(*, job, run_id, number):
     except Exception as exc:
         pipeline.recompute_fail(run_id=run_id, error=exc)
         raise
+
+
+@job_task("territories.recompute_finish")
+def recompute_finish(*, job, run_id):
+    try:
+        return pipeline.recompute_finish(run_id=run_id, job=job)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        pipeline.recompute_fail(run_id=run_id, error=exc)
+        raise
+
+
+@job_task("territories.render_images")
+def render_images(*, job, run_id):
+    from territories import maps
+
+    return maps.render_images(run_id=run_id, job=job)
