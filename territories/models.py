@@ -384,6 +384,22 @@ class CompositeComponent(models.Model):
         return f"{self.composite_id}: {self.indicator_id} × {self.weight}"
 
 
+class CompositeResult(models.Model):
+    """A composite index as one run computed it: coverage and rank sensitivity."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="+")
+    composite = models.ForeignKey(CompositeIndex, on_delete=models.CASCADE, related_name="results")
+    territories = models.PositiveIntegerField(default=0)
+    excluded = models.PositiveIntegerField(default=0, help_text="territories missing a component")
+    sensitivity = models.JSONField(
+        default=dict, help_text="per component: how ranks move when its weight changes"
+    )
+    error = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.composite_id} run {self.run_id}"
+
+
 class Typology(models.Model):
     """A clustering of the territories of one level on chosen standardised indicators."""
 

@@ -20,6 +20,7 @@ from territories import frames
 from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
 from territories.models import (
     AggregateValue,
+    CompositeResult,
     Indicator,
     MapLayer,
     PipelineRun,
@@ -202,7 +203,7 @@ def recompute_publish(*, run_id, extra_stats=None):
         )
         keep = [run_id, *previous]
         AggregateValue.objects.exclude(run_id__in=keep).delete()
-        for model in (MapLayer, TypologyResult, WeakSignal):
+        for model in (CompositeResult, MapLayer, TypologyResult, WeakSignal):
             model.objects.exclude(run_id__in=keep).delete()
     return bool(published)
 
