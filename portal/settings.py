@@ -7,6 +7,7 @@ SECRET_KEY and ALLOWED_HOSTS; with DEBUG off the site refuses to start without a
 
 import os
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -165,7 +166,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# django-leaflet's bundled Leaflet, without installing the app: its admin module imports
+# GeoDjango (GDAL), which the portal does not need.
+STATICFILES_DIRS = [BASE_DIR / "static", Path(find_spec("leaflet").origin).parent / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -347,6 +350,9 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Base-map tiles are a production setting (e.g. an IGN or OSM tile server the portal may
+# use); maps draw without them. Their host must then be added to img-src.
+MAP_TILES_URL = env_str("MAP_TILES_URL", "")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50) * 1024 * 1024
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -7,3 +7,4 @@ is_analyst = rules.is_group_member("analysts") | rules.is_superuser
 
 rules.add_perm("territories.import_data", is_analyst)
 rules.add_perm("territories.view_runs", is_analyst)
+rules.add_perm("territories.review_signals", is_analyst)

@@ -1,0 +1,396 @@
+// The map explorer: draws the stored layers (no base-map tiles needed), keeps the state in
+// the address (permalink), and exports what is shown. Everything is computed by the server
+// beforehand; this file only colours, lists and draws.
+(function () {
+  "use strict";
+  var root = document.querySelector(".explorer");
+  if (!root || !window.L) { return; }
+
+  function json(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var options = json("explorer-options");
+  var state = json("explorer-state");
+  var T = json("explorer-labels");
+  var indicators = {};
+  options.indicators.forEach(function (indicator) { indicators[indicator.slug] = indicator; });
+
+  // ColorBrewer sequential schemes, readable by colour-blind people.
+  var SCHEMES = {
+    fragile: {
+      3: ["#ffeda0", "#feb24c", "#f03b20"],
+      4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
+      5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+      6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+      7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"]
+    },
+    neutral: {
+      3: ["#deebf7", "#9ecae1", "#3182bd"],
+      4: ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"],
+      5: ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
+      6: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+      7: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"]
+    }
+  };
+  var NO_DATA = { secret: "#9e9e9e", missing: "#ffffff", withheld: "#d4d4d4" };
+
+  var form = root.querySelector(".explorer-controls");
+  var fields = {
+    indicator: form.querySelector("#map-indicator"),
+    level: form.querySelector("#map-level"),
+    period: form.querySelector("#map-period"),
+    method: form.querySelector("#map-method"),
+    classes: form.querySelector("#map-classes"),
+    breaks: form.querySelector("#map-breaks")
+  };
+  var periodOutput = form.querySelector("#map-period-output");
+  var breaksField = form.querySelector("#map-breaks-field");
+  var message = form.querySelector(".explorer-message");
+  var legend = root.querySelector(".legend");
+  var legendSource = root.querySelector(".legend-source");
+  var tableBody = document.querySelector(".explorer-table tbody");
+  var geometries = {};
+  var layerData = null;
+  var shown = null;
+  var sortKey = "rank";
+  var sortAscending = true;
+
+  var map = L.map("map", { zoomSnap: 0.25, preferCanvas: false });
+  var tiles = root.getAttribute("data-tiles-url");
+  if (tiles) { L.tileLayer(tiles, { maxZoom: 14 }).addTo(map); }
+
+  function url(template, values) {
+    var result = root.getAttribute(template);
+    Object.keys(values).forEach(function (key) { result = result.replace(key, values[key]); });
+    return result;
+  }
+
+  function query() {
+    var params = new URLSearchParams({
+      indicateur: state.indicator, niveau: state.level, periode: state.period,
+      methode: state.method, classes: state.classes
+    });
+    if (state.method === "manual") { params.set("bornes", state.breaks.join(" ")); }
+    return params.toString();
+  }
+
+  function format(value, decimals) {
+    if (value === null || value === undefined) { return "—"; }
+    return value.toLocaleString("fr-FR", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  }
+
+  function periodsOf() { return (indicators[state.indicator].levels[state.level] || []); }
+
+  function syncControls() {
+    var indicator = indicators[state.indicator];
+    Array.prototype.forEach.call(fields.level.options, function (option) {
+      option.disabled = !indicator.levels[option.value];
+    });
+    if (!indicator.levels[state.level]) { state.level = Object.keys(indicator.levels)[0]; }
+    fields.level.value = state.level;
+    var periods = periodsOf();
+    if (periods.indexOf(state.period) < 0) { state.period = periods[periods.length - 1]; }
+    fields.period.min = periods[0];
+    fields.period.max = periods[periods.length - 1];
+    fields.period.value = state.period;
+    fields.period.disabled = periods.length < 2;
+    fields.period.setAttribute("aria-valuetext", String(state.period));
+    periodOutput.textContent = state.period;
+    fields.method.value = state.method;
+    fields.classes.value = state.classes;
+    fields.classes.disabled = state.method === "manual";
+    breaksField.hidden = state.method !== "manual";
+  }
+
+  function nearestPeriod(year) {
+    var periods = periodsOf();
+    return periods.reduce(function (best, p) { return Math.abs(p - year) < Math.abs(best - year) ? p : best; }, periods[0]);
+  }
+
+  function bounds() {
+    if (!layerData) { return []; }
+    if (state.method === "manual") {
+      var result = state.breaks.slice();
+      if (layerData.max !== null && (!result.length || layerData.max > result[result.length - 1])) { result.push(layerData.max); }
+      return result;
+    }
+    return ((layerData.classes[state.method] || {})[String(state.classes)]) || [];
+  }
+
+  function checkBreaks(text) {
+    var parts = text.replace(/;/g, " ").split(/\s+/).filter(Boolean);
+    if (!parts.length) { return [null, T.breaks_missing]; }
+    var values = parts.map(function (part) { return Number(part.replace(",", ".")); });
+    if (values.some(isNaN)) { return [null, T.breaks_numbers]; }
+    for (var i = 1; i < values.length; i++) { if (values[i] <= values[i - 1]) { return [null, T.breaks_order]; } }
+    if (values.length > 6) { return [null, T.breaks_count]; }
+    if (layerData && (values[0] <= layerData.min || values[values.length - 1] >= layerData.max)) {
+      return [null, T.breaks_range.replace("%(min)s", format(layerData.min, 2)).replace("%(max)s", format(layerData.max, 2))];
+    }
+    return [values, null];
+  }
+
+  function classOf(value, limits) {
+    if (value === null || value === undefined || !limits.length) { return null; }
+    for (var i = 0; i < limits.length; i++) { if (value <= limits[i]) { return i; } }
+    return limits.length - 1;
+  }
+
+  function colours(count) {
+    var indicator = indicators[state.indicator];
+    var scheme = indicator.polarity === "neutral" ? SCHEMES.neutral : SCHEMES.fragile;
+    var list = (scheme[count] || scheme[7]).slice(0, count);
+    // Darker means more fragile: reverse when a higher value is better.
+    return indicator.polarity === "higher_better" ? list.reverse() : list;
+  }
+
+  function describe(code) {
+    var row = layerData.values[code];
+    return row ? { value: row[0], status: row[1], coverage: row[2], rank: row[3] } : { value: null, status: "missing", coverage: 0, rank: null };
+  }
+
+  function styleFor(code, limits, palette) {
+    var row = describe(code);
+    var klass = row.status === "ok" || row.status === "partial" ? classOf(row.value, limits) : null;
+    var fill = klass === null ? (NO_DATA[row.status] || NO_DATA.missing) : palette[klass];
+    return { fillColor: fill, fillOpacity: 1, color: "#4d4d4d", weight: 0.5, dashArray: row.status === "missing" ? "2" : null };
+  }
+
+  function tooltip(feature) {
+    var row = describe(feature.id);
+    var indicator = layerData.indicator;
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = feature.properties.name;
+    box.appendChild(title);
+    var lines = [];
+    if (row.status === "ok" || row.status === "partial") {
+      lines.push(format(row.value, indicator.decimals) + " " + indicator.unit);
+      lines.push(T.rank + " " + row.rank + " / " + layerData.known);
+    } else {
+      lines.push(T[row.status] || T.missing);
+    }
+    if (state.level !== "commune") { lines.push(T.coverage + " " + Math.round(100 * row.coverage) + " %"); }
+    lines.forEach(function (line) { var p = document.createElement("div"); p.textContent = line; box.appendChild(p); });
+    return box;
+  }
+
+  function draw() {
+    var limits = bounds();
+    var palette = colours(Math.max(limits.length, 3));
+    var geometry = geometries[state.level];
+    if (shown) { map.removeLayer(shown); }
+    shown = L.geoJSON(geometry, {
+      style: function (feature) { return styleFor(feature.id, limits, palette); },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(function () { return tooltip(feature); }, { sticky: true });
+        layer.on("click", function () {
+          window.location.href = url("data-portrait-url", { LEVEL: state.level, CODE: feature.id });
+        });
+      }
+    }).addTo(map);
+    if (!map._cohesionFitted) { map.fitBounds(shown.getBounds()); map._cohesionFitted = true; }
+    drawLegend(limits, palette);
+    drawTable(limits);
+    updateLinks();
+    root.setAttribute("data-state", query());
+  }
+
+  function drawLegend(limits, palette) {
+    legend.textContent = "";
+    var counts = limits.map(function () { return 0; });
+    var missing = { secret: 0, missing: 0, withheld: 0 };
+    Object.keys(layerData.values).forEach(function (code) {
+      var row = describe(code);
+      var klass = (row.status === "ok" || row.status === "partial") ? classOf(row.value, limits) : null;
+      if (klass === null) { missing[row.status in missing ? row.status : "missing"] += 1; } else { counts[klass] += 1; }
+    });
+    var decimals = layerData.indicator.decimals;
+    var lower = layerData.min;
+    limits.forEach(function (upper, index) {
+      addLegendItem(palette[index], format(lower, decimals) + " – " + format(upper, decimals), counts[index]);
+      lower = upper;
+    });
+    ["secret", "withheld", "missing"].forEach(function (status) {
+      if (missing[status]) { addLegendItem(NO_DATA[status], T[status], missing[status], status === "missing"); }
+    });
+    legendSource.textContent = layerData.indicator.name + " (" + layerData.period + ", " + layerData.indicator.unit + "). " +
+      T.source + " " + layerData.indicator.source + " — " + T.method + " " + fields.method.options[fields.method.selectedIndex].text + ".";
+  }
+
+  function addLegendItem(colour, text, count, dashed) {
+    var item = document.createElement("li");
+    var swatch = document.createElement("span");
+    swatch.className = "swatch" + (dashed ? " swatch-dashed" : "");
+    swatch.style.backgroundColor = colour;
+    item.appendChild(swatch);
+    var label = document.createElement("span");
+    label.textContent = text + " (" + count + ")";
+    item.appendChild(label);
+    legend.appendChild(item);
+  }
+
+  function drawTable(limits) {
+    var rows = geometries[state.level].features.map(function (feature) {
+      var row = describe(feature.id);
+      var klass = (row.status === "ok" || row.status === "partial") ? classOf(row.value, limits) : null;
+      return { code: feature.id, name: feature.properties.name, value: row.value, status: row.status,
+        coverage: row.coverage, rank: row.rank, klass: klass === null ? null : klass + 1 };
+    });
+    var key = sortKey === "class" ? "klass" : sortKey;
+    rows.sort(function (a, b) {
+      var x = a[key], y = b[key];
+      if (x === null || x === undefined) { return 1; }
+      if (y === null || y === undefined) { return -1; }
+      var order = typeof x === "string" ? x.localeCompare(y, "fr") : x - y;
+      return sortAscending ? order : -order;
+    });
+    tableBody.textContent = "";
+    var decimals = layerData.indicator.decimals;
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      var link = document.createElement("a");
+      link.href = url("data-portrait-url", { LEVEL: state.level, CODE: row.code });
+      link.textContent = row.name;
+      th.appendChild(link);
+      tr.appendChild(th);
+      var value = (row.status === "ok" || row.status === "partial") ? format(row.value, decimals) : (T[row.status] || T.missing);
+      [value, row.klass === null ? "—" : String(row.klass), Math.round(100 * row.coverage) + " %", row.rank === null ? "—" : String(row.rank)]
+        .forEach(function (text, index) {
+          var td = document.createElement("td");
+          td.textContent = text;
+          if (index !== 1) { td.className = "number"; }
+          tr.appendChild(td);
+        });
+      tableBody.appendChild(tr);
+    });
+  }
+
+  function updateLinks() {
+    var params = query();
+    var permalink = window.location.pathname + "?" + params;
+    window.history.replaceState(null, "", permalink);
+    root.querySelector(".permalink").href = permalink;
+    root.querySelector(".export-csv").href = url("data-export-url", { FMT: "csv" }) + "?" + params;
+    root.querySelector(".export-geojson").href = url("data-export-url", { FMT: "geojson" }) + "?" + params;
+    root.querySelector(".static-image").href = url("data-image-url", { SLUG: state.indicator, LEVEL: state.level, 1000: state.period });
+  }
+
+  function fetchJSON(address) {
+    return fetch(address, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    });
+  }
+
+  function load() {
+    syncControls();
+    message.textContent = T.loading;
+    var needGeometry = geometries[state.level] ? Promise.resolve(geometries[state.level]) :
+      fetchJSON(url("data-geometry-url", { LEVEL: state.level })).then(function (data) { geometries[state.level] = data; return data; });
+    var layerAddress = url("data-layer-url", { SLUG: state.indicator, LEVEL: state.level, 1000: state.period });
+    Promise.all([needGeometry, fetchJSON(layerAddress)]).then(function (results) {
+      layerData = results[1];
+      message.textContent = "";
+      draw();
+      root.setAttribute("data-ready", "true");
+    }).catch(function () { message.textContent = T.load_error; });
+  }
+
+  form.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target === fields.indicator) { state.indicator = target.value; }
+    if (target === fields.level) { state.level = target.value; map._cohesionFitted = false; }
+    if (target === fields.period) { state.period = nearestPeriod(Number(target.value)); }
+    if (target === fields.method) { state.method = target.value; }
+    if (target === fields.classes) { state.classes = Number(target.value); }
+    if (target === fields.breaks || (target === fields.method && state.method === "manual")) {
+      var checked = checkBreaks(fields.breaks.value);
+      if (checked[1]) {
+        if (target === fields.breaks || fields.breaks.value) { message.textContent = checked[1]; }
+        if (target === fields.method) { breaksField.hidden = false; }
+        return;
+      }
+      state.breaks = checked[0];
+    }
+    if (target === fields.indicator || target === fields.level || target === fields.period) { load(); return; }
+    syncControls();
+    message.textContent = "";
+    draw();
+  });
+  fields.period.addEventListener("input", function () { periodOutput.textContent = nearestPeriod(Number(fields.period.value)); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+
+  document.querySelectorAll(".explorer-table th button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var key = button.getAttribute("data-sort");
+      sortAscending = key === sortKey ? !sortAscending : true;
+      sortKey = key;
+      document.querySelectorAll(".explorer-table th").forEach(function (th) { th.setAttribute("aria-sort", "none"); });
+      button.parentNode.setAttribute("aria-sort", sortAscending ? "ascending" : "descending");
+      drawTable(bounds());
+    });
+  });
+
+  root.querySelector(".export-png").addEventListener("click", function () {
+    var limits = bounds();
+    var palette = colours(Math.max(limits.length, 3));
+    var canvas = document.createElement("canvas");
+    canvas.width = 1000;
+    canvas.height = 1100;
+    var context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    var box = shown.getBounds();
+    var cos = Math.cos(box.getCenter().lat * Math.PI / 180);
+    var width = (box.getEast() - box.getWest()) * cos, height = box.getNorth() - box.getSouth();
+    var scale = Math.min(900 / width, 800 / height);
+    function project(point) { return [50 + (point[0] - box.getWest()) * cos * scale, 90 + (box.getNorth() - point[1]) * scale]; }
+    geometries[state.level].features.forEach(function (feature) {
+      var style = styleFor(feature.id, limits, palette);
+      var polygons = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+      context.beginPath();
+      polygons.forEach(function (polygon) {
+        polygon.forEach(function (ring) {
+          ring.forEach(function (point, index) {
+            var xy = project(point);
+            if (index === 0) { context.moveTo(xy[0], xy[1]); } else { context.lineTo(xy[0], xy[1]); }
+          });
+          context.closePath();
+        });
+      });
+      context.fillStyle = style.fillColor;
+      context.fill("evenodd");
+      context.strokeStyle = "#4d4d4d";
+      context.lineWidth = 0.4;
+      context.stroke();
+    });
+    context.fillStyle = "#1b1f24";
+    context.font = "bold 26px sans-serif";
+    context.fillText(layerData.indicator.name + " (" + layerData.period + ")", 50, 50);
+    context.font = "16px sans-serif";
+    var y = 920;
+    legend.querySelectorAll("li").forEach(function (item) {
+      context.fillStyle = item.querySelector(".swatch").style.backgroundColor;
+      context.fillRect(50, y - 13, 22, 16);
+      context.strokeStyle = "#4d4d4d";
+      context.strokeRect(50, y - 13, 22, 16);
+      context.fillStyle = "#1b1f24";
+      context.fillText(item.textContent, 82, y);
+      y += 22;
+    });
+    context.font = "13px sans-serif";
+    context.fillText(legendSource.textContent.slice(0, 150), 50, 1080);
+    context.fillText(T.exported + " " + new Date().toISOString().slice(0, 10) + " — " + query().slice(0, 110), 50, 1096);
+    canvas.toBlob(function (blob) {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "cohesion-" + state.indicator + "-" + state.level + "-" + state.period + ".png";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+  });
+
+  load();
+})();

@@ -1,0 +1,199 @@
+"""The explorer's state (what a permalink holds), checked before anything uses it."""
+
+import bisect
+
+from django.utils.translation import gettext as _
+
+from territories.choices import ClassificationMethod, Level
+from territories.maps import CLASS_COUNTS, MAP_LEVELS
+from territories.models import Indicator, MapLayer
+from territories.selectors import published_run_id
+
+DEFAULT = {
+    "indicator": "taux-chomage-15-64",
+    "level": Level.EPCI,
+    "period": None,
+    "method": ClassificationMethod.QUANTILES,
+    "classes": 5,
+    "breaks": [],
+}
+
+
+def options():
+    """What the explorer offers: indicators with their levels and periods in the last run."""
+    available = {}
+    for slug, level, period in MapLayer.objects.filter(run_id=published_run_id()).values_list(
+        "indicator__slug", "level", "period"
+    ):
+        available.setdefault(slug, {}).setdefault(level, []).append(period)
+    indicators = [
+        {
+            "slug": i.slug,
+            "name": i.name,
+            "theme": i.theme,
+            "unit": i.unit,
+            "polarity": i.polarity,
+            "decimals": i.decimals,
+            "levels": {lvl: sorted(periods) for lvl, periods in available.get(i.slug, {}).items()},
+        }
+        for i in Indicator.objects.order_by("theme", "name")
+        if i.slug in available
+    ]
+    return {
+        "indicators": indicators,
+        "levels": [{"value": lvl, "label": str(Level(lvl).label)} for lvl in MAP_LEVELS],
+        "methods": [{"value": m.value, "label": str(m.label)} for m in ClassificationMethod],
+        "classes": list(CLASS_COUNTS),
+    }
+
+
+def state_from(params):
+    """(state, errors): a state always usable, and what was wrong in the parameters."""
+    errors = []
+    state = dict(DEFAULT)
+    catalogue = {i["slug"]: i for i in options()["indicators"]}
+    slug = params.get("indicateur", state["indicator"])
+    if slug not in catalogue:
+        errors.append(_("Unknown indicator “%(value)s”.") % {"value": slug[:80]})
+        slug = (
+            DEFAULT["indicator"]
+            if DEFAULT["indicator"] in catalogue
+            else next(iter(catalogue), None)
+        )
+    state["indicator"] = slug
+    if slug is None:
+        return state, errors
+    levels = catalogue[slug]["levels"]
+    level = params.get("niveau", state["level"])
+    if level not in levels:
+        if "niveau" in params:
+            errors.append(
+                _("This indicator has no map at level “%(value)s”.") % {"value": level[:40]}
+            )
+        level = state["level"] if state["level"] in levels else next(iter(levels))
+    state["level"] = level
+    periods = levels[level]
+    period = params.get("periode")
+    if period is not None:
+        if not period.isdigit() or int(period) not in periods:
+            errors.append(_("No map for period “%(value)s”.") % {"value": period[:10]})
+            period = None
+    state["period"] = int(period) if period else periods[-1]
+    method = params.get("methode", state["method"])
+    if method not in ClassificationMethod.values:
+        errors.append(_("Unknown classification method “%(value)s”.") % {"value": method[:40]})
+        method = DEFAULT["method"]
+    state["method"] = method
+    classes = params.get("classes", str(state["classes"]))
+    if not classes.isdigit() or int(classes) not in CLASS_COUNTS:
+        errors.append(
+            _("The number of classes must be between %(low)s and %(high)s.")
+            % {"low": min(CLASS_COUNTS), "high": max(CLASS_COUNTS)}
+        )
+        classes = DEFAULT["classes"]
+    state["classes"] = int(classes)
+    if method == ClassificationMethod.MANUAL:
+        breaks, problem = parse_breaks(params.get("bornes", ""))
+        if problem:
+            errors.append(problem)
+            state["method"], state["breaks"] = DEFAULT["method"], []
+        else:
+            state["breaks"] = breaks
+    return state, errors
+
+
+def parse_breaks(text):
+    """Manual class bounds: numbers in increasing order."""
+    parts = [p.strip() for p in text.replace(";", " ").split() if p.strip()]
+    if not parts:
+        return [], _("Give the manual class bounds, e.g. “5 10 15”.")
+    try:
+        values = [float(p.replace(",", ".")) for p in parts]
+    except ValueError:
+        return [], _("Manual bounds must be numbers.")
+    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        return [], _("Manual bounds must be in increasing order.")
+    if len(values) > 6:
+        return [], _("At most 6 manual bounds (7 classes).")
+    return values, None
+
+
+def bounds_for(document, state):
+    if state["method"] == ClassificationMethod.MANUAL:
+        return state["breaks"] + (
+            [document["max"]]
+            if document["max"] is not None
+            and (not state["breaks"] or document["max"] > state["breaks"][-1])
+            else []
+        )
+    return document["classes"].get(state["method"], {}).get(str(state["classes"]), [])
+
+
+def classified_rows(document, state, names=None):
+    bounds = bounds_for(document, state)
+    rows = []
+    names = names or {}
+    for code, (value, status, coverage, rank) in sorted(document["values"].items()):
+        klass = None
+        if value is not None and bounds:
+            klass = min(bisect.bisect_left(bounds, value), len(bounds) - 1) + 1
+        rows.append(
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "value": value,
+                "status": status,
+                "coverage": coverage,
+                "rank": rank,
+                "class": klass,
+            }
+        )
+    return rows
+
+
+def describe(document, state):
+    indicator = document["indicator"]
+    return {
+        "indicator": indicator["slug"],
+        "name": indicator["name"],
+        "unit": indicator["unit"],
+        "level": state["level"],
+        "period": state["period"],
+        "method": state["method"],
+        "classes": state["classes"],
+        "bounds": bounds_for(document, state),
+        "source": f"{indicator['source']} ({indicator['source_vintage']})",
+        "computed_at": document["computed_at"],
+    }
+
+
+def labels():
+    """Words the explorer's script shows, in the page's language."""
+    return {
+        "secret": _("under statistical secrecy"),
+        "missing": _("not available"),
+        "withheld": _("withheld (coverage too low)"),
+        "coverage": _("coverage"),
+        "rank": _("rank"),
+        "source": _("Source:"),
+        "method": _("Classes:"),
+        "loading": _("Loading the map…"),
+        "load_error": _("The map could not be loaded."),
+        "exported": _("Exported on"),
+        "breaks_missing": _("Give the manual class bounds, e.g. “5 10 15”."),
+        "breaks_numbers": _("Manual bounds must be numbers."),
+        "breaks_order": _("Manual bounds must be in increasing order."),
+        "breaks_count": _("At most 6 manual bounds (7 classes)."),
+        "breaks_range": _("Manual bounds must lie between %(min)s and %(max)s."),
+    }
+
+
+def check_breaks_range(document, breaks):
+    if document["min"] is None or not breaks:
+        return None
+    if breaks[0] <= document["min"] or breaks[-1] >= document["max"]:
+        return _("Manual bounds must lie between %(min)s and %(max)s.") % {
+            "min": document["min"],
+            "max": document["max"],
+        }
+    return None

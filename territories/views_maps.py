@@ -1,0 +1,142 @@
+"""The map explorer and the stored layers it reads (ETag, gzip); nothing is computed here."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from territories import explorer
+from territories.models import LayerGeometry, MapLayer, Territory
+from territories.selectors import published_run_id
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _serve(request, content, compressed, etag, content_type, max_age):
+    quoted = f'"{etag}"'
+    if request.headers.get("If-None-Match") == quoted:
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(bytes(compressed), content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(bytes(content), content_type=content_type)
+    response["ETag"] = quoted
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+@require_GET
+def geometry(request, level):
+    stored = (
+        LayerGeometry.objects.filter(level=level).only("content", "content_gzip", "etag").first()
+    )
+    if stored is None:
+        raise Http404(_("No boundaries for this level yet."))
+    return _serve(
+        request, stored.content, stored.content_gzip, stored.etag, "application/geo+json", 3600
+    )
+
+
+def _layer(slug, level, period, *fields):
+    layer = (
+        MapLayer.objects.filter(
+            run_id=published_run_id(), indicator__slug=slug, level=level, period=period
+        )
+        .only(*fields)
+        .first()
+    )
+    if layer is None:
+        raise Http404(_("This map does not exist (indicator, level or period)."))
+    return layer
+
+
+@require_GET
+def layer(request, slug, level, period):
+    stored = _layer(slug, level, period, "content", "content_gzip", "etag")
+    return _serve(request, stored.content, stored.content_gzip, stored.etag, "application/json", 60)
+
+
+@require_GET
+def layer_image(request, slug, level, period):
+    stored = _layer(slug, level, period, "image", "etag")
+    if stored.image is None:
+        raise Http404(_("The image of this map is still being drawn; try again in a minute."))
+    response = HttpResponse(bytes(stored.image), content_type="image/png")
+    response["ETag"] = f'"{stored.etag}"'
+    return response
+
+
+def explorer_page(request):
+    state, errors = explorer.state_from(request.GET)
+    return render(
+        request,
+        "territories/explorer.html",
+        {
+            "state": state,
+            "errors": errors,
+            "options": explorer.options(),
+            "labels": explorer.labels(),
+            "tiles_url": settings.MAP_TILES_URL,
+        },
+    )
+
+
+@require_GET
+def export(request, fmt):
+    """CSV or GeoJSON of the map as the explorer shows it, parameters included."""
+    if fmt not in ("csv", "geojson"):
+        raise Http404(_("Unknown export format."))
+    state, errors = explorer.state_from(request.GET)
+    if errors:
+        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    stored = _layer(state["indicator"], state["level"], state["period"], "content")
+    document = json.loads(bytes(stored.content))
+    problem = explorer.check_breaks_range(document, state["breaks"])
+    if problem:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    names = dict(Territory.objects.filter(level=state["level"]).values_list("code", "name"))
+    rows = explorer.classified_rows(document, state, names=names)
+    parameters = explorer.describe(document, state) | {"exported_at": timezone.now().isoformat()}
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([f"# {k}: {v}" for k, v in parameters.items()])
+        writer.writerow(["code", "nom", "valeur", "statut", "couverture", "rang", "classe"])
+        for row in rows:
+            writer.writerow(
+                [
+                    _safe(row[k])
+                    for k in ("code", "name", "value", "status", "coverage", "rank", "class")
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        boundaries = LayerGeometry.objects.filter(level=state["level"]).only("content").first()
+        features = json.loads(bytes(boundaries.content))["features"] if boundaries else []
+        by_code = {row["code"]: row for row in rows}
+        for feature in features:
+            feature["properties"].update(by_code.get(feature["id"], {}))
+        response = HttpResponse(
+            json.dumps(
+                {"type": "FeatureCollection", "metadata": parameters, "features": features},
+                ensure_ascii=False,
+            ),
+            content_type="application/geo+json",
+        )
+    name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
