@@ -6,6 +6,7 @@ app_name = "territories"
 
 urlpatterns = [
     path("territoires/", views.territory_search, name="search"),
+    path("territoires/comparer/", views.territory_compare, name="compare"),
     path("territoires/imports/", views.import_list, name="import_list"),
     path("territoires/imports/nouveau/", views.import_create, name="import_create"),
     path("territoires/imports/<int:pk>/", views.import_detail, name="import_detail"),

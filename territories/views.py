@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from territories import selectors, services
+from territories import portrait, selectors, services, signal_selectors
 from territories.choices import Level
 from territories.forms import ImportForm
 from territories.models import DataImport, Indicator, Territory
@@ -31,13 +31,39 @@ def territory_detail(request, level, code):
     )
     context = {
         "territory": territory,
-        "values": selectors.territory_values(territory=territory),
+        "portrait": portrait.portrait(territory),
         "members": selectors.territory_members(territory=territory),
         "departements": selectors.epci_departements(epci=territory)
         if level == Level.EPCI
         else None,
+        "signals": signal_selectors.territory_signals(territory=territory),
+        "is_following": signal_selectors.is_following(user=request.user, territory=territory),
+        "sections": portrait.sections_for(territory, request),
     }
     return render(request, "territories/territory_detail.html", context)
+
+
+def territory_compare(request):
+    """Up to four territories side by side, chosen by name or code."""
+    queries = [q for q in request.GET.getlist("t") if q.strip()][:4]
+    chosen, unknown = [], []
+    for query in queries:
+        found, problem = portrait.resolve(query)
+        if found is not None and found not in chosen:
+            chosen.append(found)
+        elif problem:
+            unknown.append(problem)
+    slots = [t.level + "/" + t.code for t in chosen] + [""] * (4 - len(chosen))
+    return render(
+        request,
+        "territories/compare.html",
+        {
+            "territories": chosen,
+            "rows": portrait.compare(chosen) if chosen else [],
+            "unknown": unknown,
+            "slots": slots,
+        },
+    )
 
 
 def indicator_list(request):
