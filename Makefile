@@ -40,6 +40,7 @@ demo: migrate
 	DEBUG=true $(PY) manage.py load_reference
 	DEBUG=true $(PY) manage.py create_demo_accounts
 	DEBUG=true $(PY) manage.py load_territories data/paysdelaloire
+	DEBUG=true $(PY) manage.py load_analyses
 
 # Installs, migrates, loads the reference and demo data, then starts web + worker + beat.
 run: demo

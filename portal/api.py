@@ -7,9 +7,19 @@ from portal.accounts.api import router as accounts_router
 from portal.knowledge.api import router as knowledge_router
 from territories.api import ValuesView
 from territories.api import router as territories_router
+from territories.api_maps import router as maps_router
+from territories.api_signals import router as signals_router
 
 router = routers.DefaultRouter()
-for app_router in (territories_router, knowledge_router, accounts_router, jobs_router):
+APP_ROUTERS = (
+    territories_router,
+    maps_router,
+    signals_router,
+    knowledge_router,
+    accounts_router,
+    jobs_router,
+)
+for app_router in APP_ROUTERS:
     router.registry.extend(app_router.registry)
 
 

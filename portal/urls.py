@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("portal.knowledge.urls")),
     path("", include("jobs.urls")),
     path("", include("territories.urls")),
+    path("", include("territories.urls_signals")),
+    path("", include("territories.urls_analysis")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include([path(r, v, name=n) for r, v, n in extra_urls] + router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,7 @@
 """The explorer's state (what a permalink holds), checked before anything uses it."""
 
 import bisect
+import itertools
 
 from django.utils.translation import gettext as _
 
@@ -74,10 +75,9 @@ def state_from(params):
     state["level"] = level
     periods = levels[level]
     period = params.get("periode")
-    if period is not None:
-        if not period.isdigit() or int(period) not in periods:
-            errors.append(_("No map for period “%(value)s”.") % {"value": period[:10]})
-            period = None
+    if period is not None and (not period.isdigit() or int(period) not in periods):
+        errors.append(_("No map for period “%(value)s”.") % {"value": period[:10]})
+        period = None
     state["period"] = int(period) if period else periods[-1]
     method = params.get("methode", state["method"])
     if method not in ClassificationMethod.values:
@@ -111,7 +111,7 @@ def parse_breaks(text):
         values = [float(p.replace(",", ".")) for p in parts]
     except ValueError:
         return [], _("Manual bounds must be numbers.")
-    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(values)):
         return [], _("Manual bounds must be in increasing order.")
     if len(values) > 6:
         return [], _("At most 6 manual bounds (7 classes).")

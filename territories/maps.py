@@ -317,11 +317,12 @@ def render_png(document, frame, plt):
     from matplotlib.patches import Patch
 
     lower = document["min"]
+    decimals = document["indicator"]["decimals"]
     for index, upper in enumerate(bounds or []):
         labels.append(
             Patch(
                 color=palette((index + 0.5) / len(bounds)),
-                label=f"{lower:.{document['indicator']['decimals']}f} – {upper:.{document['indicator']['decimals']}f}",
+                label=f"{lower:.{decimals}f} – {upper:.{decimals}f}",
             )
         )
         lower = upper

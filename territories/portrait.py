@@ -128,7 +128,7 @@ def portrait(territory):
                 "region": _value(references["region"].get(key)),
                 "class_mean": means.get(key),
                 "series": points,
-                "chart": chart(points)
+                "chart": chart(points, references=latest["indicator"].aggregation != "sum")
                 if sum(p["value"] is not None for p in points) >= 2
                 else None,
             }
@@ -141,11 +141,14 @@ def _value(row):
     return row["value"] if row and row["status"] in KNOWN else None
 
 
-def chart(points, width=320, height=120, pad=28):
-    """Polylines for a small trend chart (SVG drawn by the template; no script)."""
-    values = [
-        v for p in points for v in (p["value"], p["departement"], p["region"]) if v is not None
-    ]
+def chart(points, width=320, height=120, pad=28, references=True):
+    """Polylines for a small trend chart (SVG drawn by the template; no script).
+
+    Counts are drawn alone: beside a département's or the région's totals they would lie
+    flat; rates are drawn with their references.
+    """
+    keys = ("value", "departement", "region") if references else ("value",)
+    values = [p[key] for p in points for key in keys if p[key] is not None]
     low, high = min(values), max(values)
     if high == low:
         high, low = high + 1, low - 1

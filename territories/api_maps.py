@@ -1,0 +1,55 @@
+"""Read API for map layers: the stored layer of an indicator × level × period."""
+
+import json
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import routers, serializers, viewsets
+from rest_framework.response import Response
+
+from territories.models import MapLayer
+from territories.selectors import published_run_id
+
+
+class MapLayerSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MapLayer
+        fields = ["indicator", "level", "period", "etag", "url"]
+
+    def get_url(self, layer) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(
+            f"/carte/couche/{layer.indicator.slug}/{layer.level}/{layer.period}.json"
+        )
+
+
+class MapLayerViewSet(viewsets.ReadOnlyModelViewSet):
+    """The map layers of the last recompute.
+
+    `retrieve` returns the layer document: values, coverage, ranks and the class bounds of
+    every method. Boundaries are at /carte/geometrie/<level>.geojson.
+    """
+
+    serializer_class = MapLayerSerializer
+    filterset_fields = ["level", "period"]
+
+    def get_queryset(self):
+        queryset = (
+            MapLayer.objects.filter(run_id=published_run_id())
+            .select_related("indicator")
+            .defer("content", "content_gzip", "image")
+            .order_by("indicator__slug", "level", "period")
+        )
+        slug = self.request.query_params.get("indicator")
+        return queryset.filter(indicator__slug=slug) if slug else queryset
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request, *args, **kwargs):
+        layer = MapLayer.objects.only("content").get(pk=self.get_object().pk)
+        return Response(json.loads(bytes(layer.content)))
+
+
+router = routers.SimpleRouter()
+router.register("layers", MapLayerViewSet, basename="layer")
