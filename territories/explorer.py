@@ -180,6 +180,7 @@ def labels():
         "loading": _("Loading the map…"),
         "load_error": _("The map could not be loaded."),
         "exported": _("Exported on"),
+        "too_few": _("Too few distinct values for this number of classes: choose fewer."),
         "breaks_missing": _("Give the manual class bounds, e.g. “5 10 15”."),
         "breaks_numbers": _("Manual bounds must be numbers."),
         "breaks_order": _("Manual bounds must be in increasing order."),

@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import math
+import warnings
 from collections import defaultdict
 
 import numpy as np
@@ -142,10 +143,14 @@ def class_bounds(values):
             if len(distinct) < k:
                 continue
             try:
-                classifier = build(k)
+                with warnings.catch_warnings():
+                    # mapclassify warns, then quietly lowers k, when values repeat.
+                    warnings.simplefilter("ignore", UserWarning)
+                    classifier = build(k)
             except (ValueError, ZeroDivisionError):
                 continue
-            result[method][str(k)] = [round(float(b), 6) for b in classifier.bins]
+            if len(classifier.bins) == k and np.all(np.diff(classifier.bins) > 0):
+                result[method][str(k)] = [round(float(b), 6) for b in classifier.bins]
     return result
 
 

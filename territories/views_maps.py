@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from territories import explorer
+from territories import explorer, layer_cache
 from territories.models import LayerGeometry, MapLayer, Territory
 from territories.selectors import published_run_id
 
@@ -35,14 +35,10 @@ def _serve(request, content, compressed, etag, content_type, max_age):
 
 @require_GET
 def geometry(request, level):
-    stored = (
-        LayerGeometry.objects.filter(level=level).only("content", "content_gzip", "etag").first()
-    )
+    stored = layer_cache.geometry(level, layer_cache.current_run_id())
     if stored is None:
         raise Http404(_("No boundaries for this level yet."))
-    return _serve(
-        request, stored.content, stored.content_gzip, stored.etag, "application/geo+json", 3600
-    )
+    return _serve(request, *stored, "application/geo+json", 3600)
 
 
 def _layer(slug, level, period, *fields):
@@ -60,8 +56,10 @@ def _layer(slug, level, period, *fields):
 
 @require_GET
 def layer(request, slug, level, period):
-    stored = _layer(slug, level, period, "content", "content_gzip", "etag")
-    return _serve(request, stored.content, stored.content_gzip, stored.etag, "application/json", 60)
+    stored = layer_cache.layer(layer_cache.current_run_id(), slug, level, int(period))
+    if stored is None:
+        raise Http404(_("This map does not exist (indicator, level or period)."))
+    return _serve(request, *stored, "application/json", 60)
 
 
 @require_GET

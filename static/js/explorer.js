@@ -188,6 +188,7 @@
       }
     }).addTo(map);
     if (!map._cohesionFitted) { map.fitBounds(shown.getBounds()); map._cohesionFitted = true; }
+    if (!limits.length && layerData.known) { message.textContent = T.too_few; }
     drawLegend(limits, palette);
     drawTable(limits);
     updateLinks();
