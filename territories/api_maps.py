@@ -36,6 +36,8 @@ class MapLayerViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["level", "period"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no database
+            return MapLayer.objects.none()
         queryset = (
             MapLayer.objects.filter(run_id=published_run_id())
             .select_related("indicator")
