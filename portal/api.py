@@ -7,6 +7,7 @@ from portal.accounts.api import router as accounts_router
 from portal.knowledge.api import router as knowledge_router
 from territories.api import ValuesView
 from territories.api import router as territories_router
+from territories.api_analysis import router as analysis_router
 from territories.api_maps import router as maps_router
 from territories.api_signals import router as signals_router
 
@@ -14,6 +15,7 @@ router = routers.DefaultRouter()
 APP_ROUTERS = (
     territories_router,
     maps_router,
+    analysis_router,
     signals_router,
     knowledge_router,
     accounts_router,

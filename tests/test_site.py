@@ -114,3 +114,8 @@ def test_list_pages_have_a_constant_number_of_queries(client, django_assert_max_
         client.get("/preconisations/")
     with django_assert_max_num_queries(4):
         client.get("/")
+
+
+def test_api_root_lists_the_territories_endpoints(client):
+    root = client.get("/api/v1/").json()
+    assert {"territories", "indicators", "values", "layers", "composites", "typologies", "signals"} <= set(root)
