@@ -111,3 +111,17 @@ def test_explorer_draws_classifies_restores_and_exports(page, mapped):
     page.locator("path.leaflet-interactive").first.click()
     page.wait_for_url("**/territoires/commune/98001/")
     assert page.console_errors == []
+
+
+def test_a_typology_is_drawn_as_a_categorical_map(page, mapped):
+    from territories.models import Indicator, Typology, TypologyVariable
+
+    typology = Typology.objects.create(name="Test", slug="test", level="commune", k=2, seed=1)
+    TypologyVariable.objects.create(typology=typology, indicator=Indicator.objects.get(slug="actifs-15-64"), period=2021)
+    TypologyVariable.objects.create(typology=typology, indicator=Indicator.objects.get(slug="chomeurs-15-64"), period=2021)
+    pipeline.recompute_now(reason="typology")
+    page.goto("/analyses/typologies/test/")
+    page.locator(".typology-map-box[data-ready='true']").wait_for()
+    assert page.locator("#typology-map path.leaflet-interactive").count() == 5
+    assert page.locator(".typology-legend li").count() == 2
+    assert page.console_errors == []
