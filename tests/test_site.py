@@ -118,4 +118,12 @@ def test_list_pages_have_a_constant_number_of_queries(client, django_assert_max_
 
 def test_api_root_lists_the_territories_endpoints(client):
     root = client.get("/api/v1/").json()
-    assert {"territories", "indicators", "values", "layers", "composites", "typologies", "signals"} <= set(root)
+    assert {
+        "territories",
+        "indicators",
+        "values",
+        "layers",
+        "composites",
+        "typologies",
+        "signals",
+    } <= set(root)

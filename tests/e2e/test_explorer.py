@@ -117,8 +117,12 @@ def test_a_typology_is_drawn_as_a_categorical_map(page, mapped):
     from territories.models import Indicator, Typology, TypologyVariable
 
     typology = Typology.objects.create(name="Test", slug="test", level="commune", k=2, seed=1)
-    TypologyVariable.objects.create(typology=typology, indicator=Indicator.objects.get(slug="actifs-15-64"), period=2021)
-    TypologyVariable.objects.create(typology=typology, indicator=Indicator.objects.get(slug="chomeurs-15-64"), period=2021)
+    TypologyVariable.objects.create(
+        typology=typology, indicator=Indicator.objects.get(slug="actifs-15-64"), period=2021
+    )
+    TypologyVariable.objects.create(
+        typology=typology, indicator=Indicator.objects.get(slug="chomeurs-15-64"), period=2021
+    )
     pipeline.recompute_now(reason="typology")
     page.goto("/analyses/typologies/test/")
     page.locator(".typology-map-box[data-ready='true']").wait_for()
