@@ -213,7 +213,7 @@ def pipeline():
     from territories.pipeline import recompute_now
 
     started = time.perf_counter()
-    run = recompute_now(reason="bench")
+    run = recompute_now(reason="bench", analyses=False)
     return {
         "state": run.state,
         "aggregates": run.stats.get("values"),

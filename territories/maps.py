@@ -122,6 +122,19 @@ def build_geometries(*, vintage=2026, force=False):
 # ----------------------------------------------------------------------------- layers
 
 
+EXACT_JENKS_LIMIT = 5000
+
+
+def natural_breaks(values, k):
+    """Fisher-Jenks breaks; exact up to a few thousand values (a region's communes),
+    sampled beyond (a country's), where the exact algorithm grows with the square."""
+    import mapclassify
+
+    if len(values) <= EXACT_JENKS_LIMIT:
+        return mapclassify.FisherJenks(values, k=k)
+    return mapclassify.FisherJenksSampled(values, k=k, pct=EXACT_JENKS_LIMIT / len(values))
+
+
 def class_bounds(values):
     """Upper bounds of each class for every method and class count (mapclassify)."""
     import mapclassify
@@ -132,7 +145,7 @@ def class_bounds(values):
     for method, build in (
         (ClassificationMethod.QUANTILES, lambda k: mapclassify.Quantiles(values, k=k)),
         (ClassificationMethod.EQUAL_INTERVAL, lambda k: mapclassify.EqualInterval(values, k=k)),
-        (ClassificationMethod.NATURAL_BREAKS, lambda k: mapclassify.FisherJenks(values, k=k)),
+        (ClassificationMethod.NATURAL_BREAKS, lambda k: natural_breaks(values, k)),
         (
             ClassificationMethod.STD_MEAN,
             lambda k: mapclassify.StdMean(values, multiples=STD_MULTIPLES[k]),

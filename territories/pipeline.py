@@ -54,9 +54,16 @@ def recompute_request(*, reason, user=None):
     return run
 
 
-def recompute_now(*, reason, user=None):
-    """Run a whole recompute here and now (management commands, benchmarks)."""
+def recompute_now(*, reason, user=None, analyses=True):
+    """Run a whole recompute here and now (management commands, benchmarks).
+
+    `analyses=False` publishes the aggregates alone, without composites, typologies,
+    signals and map layers: the national benchmark measures the aggregation by itself.
+    """
     run = PipelineRun.objects.create(reasons=[reason], requested_by=user)
+    if not analyses:
+        run.stats = {"analyses": "skipped"}
+        run.save(update_fields=["stats"])
     recompute_start(run_id=run.pk, inline=True)
     run.refresh_from_db()
     return run
@@ -142,7 +149,9 @@ def _after_chunks(*, run_id, inline):
     )
     if not moved:
         return
-    if inline:
+    if inline and PipelineRun.objects.filter(pk=run_id, stats__analyses="skipped").exists():
+        recompute_publish(run_id=run_id)
+    elif inline:
         recompute_finish(run_id=run_id)
     else:
         job_enqueue(
