@@ -1,6 +1,21 @@
+from contextlib import contextmanager
+
 from jobs.services import TRANSIENT_ERRORS
 from jobs.tasks import job_task
-from territories import pipeline, services
+from territories import maps, pipeline, services
+
+
+@contextmanager
+def failing_the_run(run_id):
+    """A step that fails for good fails its run (readers keep the previous one); a transient
+    error is left to Celery's retries."""
+    try:
+        yield
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        pipeline.recompute_fail(run_id=run_id, error=exc)
+        raise
 
 
 @job_task("territories.run_import")
@@ -10,39 +25,22 @@ def run_import(*, job, import_id):
 
 @job_task("territories.recompute")
 def recompute(*, job, run_id):
-    try:
+    with failing_the_run(run_id):
         return pipeline.recompute_start(run_id=run_id, job=job)
-    except TRANSIENT_ERRORS:
-        raise
-    except Exception as exc:
-        pipeline.recompute_fail(run_id=run_id, error=exc)
-        raise
 
 
 @job_task("territories.recompute_chunk")
 def recompute_chunk(*, job, run_id, number):
-    try:
+    with failing_the_run(run_id):
         return pipeline.recompute_chunk(run_id=run_id, number=number, job=job)
-    except TRANSIENT_ERRORS:
-        raise
-    except Exception as exc:
-        pipeline.recompute_fail(run_id=run_id, error=exc)
-        raise
 
 
 @job_task("territories.recompute_finish")
 def recompute_finish(*, job, run_id):
-    try:
+    with failing_the_run(run_id):
         return pipeline.recompute_finish(run_id=run_id, job=job)
-    except TRANSIENT_ERRORS:
-        raise
-    except Exception as exc:
-        pipeline.recompute_fail(run_id=run_id, error=exc)
-        raise
 
 
 @job_task("territories.render_images")
 def render_images(*, job, run_id):
-    from territories import maps
-
     return maps.render_images(run_id=run_id, job=job)

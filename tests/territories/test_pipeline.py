@@ -171,3 +171,28 @@ def test_a_start_sent_again_after_a_lost_worker_sends_only_what_is_left(
     assert run.state == RunState.SUCCEEDED
     assert run.chunks.count() == total and run.chunks_done == total
     assert published_run_id() == run.pk
+
+
+def test_a_failing_analysis_step_fails_the_run_and_keeps_the_published_one(
+    poverty, monkeypatch, django_capture_on_commit_callbacks
+):
+    from territories import maps, tasks
+
+    pipeline.recompute_now(reason="good")
+    published = published_run_id()
+    run = start_without_sending(
+        django_capture_on_commit_callbacks, PipelineRun.objects.create(reasons=["bad"])
+    )
+    for chunk in run.chunks.all():
+        with django_capture_on_commit_callbacks(execute=False):
+            pipeline.recompute_chunk(run_id=run.pk, number=chunk.number)
+
+    def broken(**kwargs):
+        raise ValueError("layers broke")
+
+    monkeypatch.setattr(maps, "build_layers", broken)
+    with pytest.raises(ValueError):
+        tasks.recompute_finish.run_job(job=None, run_id=run.pk)
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED and "layers broke" in run.error
+    assert published_run_id() == published
