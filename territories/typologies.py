@@ -39,8 +39,8 @@ def cluster(*, data, k, method, seed):
 def choose_k(*, data, k, k_max, method, seed):
     """The number of classes and the silhouette score of each k tried.
 
-    With k given, only that k is scored; otherwise every k from 2 to k_max is, and the
-    best score wins (the smaller k on a tie).
+    Every k from 2 to k_max is scored, so that the analyst sees how well each separates;
+    with k given that k is kept, otherwise the best score wins (the smaller k on a tie).
     """
     n = len(data)
     if k is not None:
@@ -51,9 +51,11 @@ def choose_k(*, data, k, k_max, method, seed):
                 f"{k} classes asked for, but only {n} territories have every variable."
             )
         scores = {}
+        for candidate in range(2, min(max(k_max, k), n - 1) + 1):
+            tried = cluster(data=data, k=candidate, method=method, seed=seed)
+            if len(set(tried)) > 1:
+                scores[candidate] = float(silhouette_score(data, tried))
         labels = cluster(data=data, k=k, method=method, seed=seed)
-        if k < n and len(set(labels)) > 1:
-            scores[k] = float(silhouette_score(data, labels))
         return k, labels, scores
     candidates = range(2, min(k_max, n - 1) + 1)
     if not candidates:
