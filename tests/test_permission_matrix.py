@@ -65,6 +65,13 @@ MATRIX = [
     ("territories:import_list", analysts_only()),
     ("territories:import_create", analysts_only()),
     ("territories:run_list", analysts_only()),
+    ("territories:explorer", everyone(200)),
+    ("territories:compare", everyone(200)),
+    ("signals:list", everyone(200)),
+    ("analysis:composite_list", everyone(200)),
+    ("analysis:composite_create", analysts_only()),
+    ("analysis:typology_list", everyone(200)),
+    ("analysis:typology_create", analysts_only()),
 ]
 
 

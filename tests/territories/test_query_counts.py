@@ -1,0 +1,57 @@
+"""List pages read a constant number of queries, however many rows they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from territories import pipeline
+from territories.models import DataImport, Territory
+from tests.territories.test_pipeline import put
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/territoires/?q=commune",
+    "/indicateurs/",
+    "/territoires/imports/",
+    "/territoires/recalculs/",
+    "/territoires/signaux/",
+    "/analyses/indices/",
+    "/analyses/typologies/",
+    "/territoires/epci/200000001/",
+]
+
+
+def grow(geo, start, n):
+    for i in range(start, start + n):
+        Territory.objects.create(
+            level="commune",
+            code=f"97{i:03d}",
+            name=f"Commune {i}",
+            population=10,
+            epci=geo["epci_a"],
+            departement=geo["departement"],
+            region=geo["region"],
+        )
+        DataImport.objects.create(kind="values", original_name=f"f{i}.csv", options={})
+    pipeline.recompute_now(reason=f"grow {n}")
+
+
+def count(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_list_pages_have_a_constant_number_of_queries(client, cast, small_geography, path):
+    client.force_login(cast.analyst)
+    put(
+        small_geography,
+        "population",
+        {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250},
+    )
+    grow(small_geography, 0, 3)
+    small = count(client, path)
+    grow(small_geography, 3, 30)
+    assert count(client, path) == small
