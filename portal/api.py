@@ -5,6 +5,7 @@ from rest_framework import routers
 from jobs.api import router as jobs_router
 from portal.accounts.api import router as accounts_router
 from portal.knowledge.api import router as knowledge_router
+from portal.knowledge.api_resources import router as resources_router
 from territories.api import ValuesView
 from territories.api import router as territories_router
 from territories.api_analysis import router as analysis_router
@@ -18,6 +19,7 @@ APP_ROUTERS = (
     analysis_router,
     signals_router,
     knowledge_router,
+    resources_router,
     accounts_router,
     jobs_router,
 )

@@ -4,4 +4,5 @@ def site(request):
     return {
         "can_invite": user.is_authenticated and user.has_perm("accounts.invite_people"),
         "can_import": user.is_authenticated and user.has_perm("territories.import_data"),
+        "can_review": user.is_authenticated and user.has_perm("knowledge.review_resource"),
     }

@@ -11,6 +11,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +267,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 30.0},
+    # Curators hear every morning of published resources past their review date.
+    "knowledge-remind-stale": {
+        "task": "knowledge.remind_stale",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A job not started after this delay is sent again by the sweep.

@@ -72,6 +72,11 @@ MATRIX = [
     ("analysis:composite_create", analysts_only()),
     ("analysis:typology_list", everyone(200)),
     ("analysis:typology_create", analysts_only()),
+    ("knowledge:search", everyone(200)),
+    ("knowledge:feed", everyone(200)),
+    ("knowledge:resource_create", logged_in(200)),
+    ("knowledge:resource_mine", logged_in(200)),
+    ("knowledge:resource_queue", {**everyone(403), "visitor": 302, "curator": 200, "admin": 200}),
 ]
 
 

@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 
 from portal.knowledge.models import Preconisation
+from portal.knowledge.search import resources_for_preconisation
 from portal.knowledge.selectors import axes_with_preconisations
+from territories.models import Indicator
 
 
 def preconisation_list(request):
@@ -13,6 +15,7 @@ def preconisation_list(request):
 def preconisation_detail(request, number):
     preconisation = get_object_or_404(Preconisation.objects.select_related("axis"), number=number)
     others = Preconisation.objects.only("number", "title")
+    resources = resources_for_preconisation(preconisation=preconisation, user=request.user)
     return render(
         request,
         "knowledge/preconisation_detail.html",
@@ -20,5 +23,10 @@ def preconisation_detail(request, number):
             "preconisation": preconisation,
             "previous": others.filter(number__lt=number).order_by("-number").first(),
             "next": others.filter(number__gt=number).order_by("number").first(),
+            "resources": resources,
+            "indicators": Indicator.objects.filter(resources__in=resources)
+            .distinct()
+            .only("slug", "name")
+            .order_by("name"),
         },
     )

@@ -1,0 +1,420 @@
+"""Reads of the knowledge base: what a person may read, full-text search with facets,
+resources of a territory and of a préconisation.
+
+PostgreSQL searches a weighted tsvector (French stemming over unaccented text) backed by
+a GIN index (migration 0003); the embedded SQLite database scores in Python with the same
+Snowball stems. Both match a query word on the first letters of its stem (at most
+PREFIX_LENGTH), so that « précaire » finds « précarité » whose stems differ.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from django.db import connection
+from django.db.models import Case, Count, F, Func, TextField, Value, When
+from django.db.models.functions import ExtractYear
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
+from portal.knowledge.models import Resource
+from territories.choices import Level
+from territories.models import Territory
+
+PREFIX_LENGTH = 5
+PAGE_SIZE = 20
+WEIGHTS = {"title": 3, "summary": 2, "search_text": 1}
+WORD = re.compile(r"\w+", re.UNICODE)
+_stemmer = snowballstemmer.stemmer("french")
+# Short function words that would match half the corpus as prefixes.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "l",
+        "d",
+        "un",
+        "une",
+        "ou",
+        "par",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sur",
+        "se",
+        "sa",
+        "son",
+        "ses",
+        "ne",
+        "pas",
+        "plus",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "nous",
+        "vous",
+        "est",
+        "sont",
+    ]
+)
+
+
+def readable_by(user):
+    """Published resources the user may read: public ones, members-only ones when logged in."""
+    queryset = Resource.objects.filter(status=ResourceStatus.PUBLISHED)
+    if user is None or not user.is_authenticated:
+        return queryset.filter(visibility=Visibility.PUBLIC)
+    return queryset.filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+
+
+def strip_accents(text):
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text):
+    return strip_accents((text or "").lower())
+
+
+@lru_cache(maxsize=100_000)
+def stem(word):
+    """The Snowball stem of a lowercase word, accents stripped after stemming."""
+    return strip_accents(_stemmer.stemWord(word.lower()))
+
+
+def query_keys(query):
+    """The prefixes a query matches: stems of its words, cut to PREFIX_LENGTH letters."""
+    keys = []
+    for word in WORD.findall((query or "").lower()):
+        if word in STOP_WORDS or len(word) < 2:
+            continue
+        key = stem(word)[:PREFIX_LENGTH] or normalise(word)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _tokens(text):
+    return [normalise(word) for word in WORD.findall((text or "").lower())]
+
+
+def _stems(text):
+    return [stem(word) for word in WORD.findall((text or "").lower())]
+
+
+def score_text(keys, *, title, summary, text):
+    """Python-side score: each key counts its matches in title ×3, summary ×2, text ×1.
+
+    Every key must match somewhere (AND), as PostgreSQL's `&` query does."""
+    total = 0
+    found = set()
+    for weight, content in ((3, title), (2, summary), (1, text)):
+        stems = _stems(content)
+        for key in keys:
+            hits = sum(1 for s in stems if s.startswith(key))
+            if hits:
+                found.add(key)
+                total += weight * hits
+    return total if len(found) == len(keys) else 0
+
+
+def highlight(text, keys, *, length=240):
+    """An escaped excerpt around the first match, matched words wrapped in <mark>."""
+    text = text or ""
+    if not keys:
+        return escape(text[:length])
+    prefixes = tuple(keys)
+    first = None
+    for m in WORD.finditer(text):
+        if stem(m.group()).startswith(prefixes):
+            first = m
+            break
+    start = 0
+    if first is not None and first.start() > length // 3:
+        start = text.rfind(" ", 0, first.start() - length // 3) + 1
+    end = min(len(text), start + length)
+    pieces, cursor = [], start
+    for m in WORD.finditer(text, start, end):
+        if stem(m.group()).startswith(prefixes):
+            pieces.append(escape(text[cursor : m.start()]))
+            pieces.append(f"<mark>{escape(m.group())}</mark>")
+            cursor = m.end()
+    pieces.append(escape(text[cursor:end]))
+    excerpt = "".join(pieces)
+    if start > 0:
+        excerpt = "… " + excerpt
+    if end < len(text):
+        excerpt += " …"
+    return mark_safe(excerpt)  # noqa: S308 - every piece above is escaped
+
+
+# --- territories -----------------------------------------------------------------------
+
+
+def territory_parents(territory):
+    """The territory and those containing it (commune → EPCI, département, région)."""
+    family = [territory.pk]
+    if territory.level == Level.COMMUNE:
+        family += [territory.epci_id, territory.departement_id, territory.region_id]
+    elif territory.level == Level.EPCI:
+        family += list(
+            Territory.objects.filter(
+                level=Level.DEPARTEMENT, communes_dep__epci=territory
+            ).values_list("pk", flat=True)
+        )
+        family.append(territory.region_id)
+    elif territory.level == Level.DEPARTEMENT:
+        family.append(territory.region_id)
+    return {pk for pk in family if pk}
+
+
+def territory_family(territory):
+    """Ids of the territory, its parents and its children, for a territory filter."""
+    ids = territory_parents(territory)
+    if territory.level == Level.EPCI:
+        ids |= set(territory.communes_epci.values_list("pk", flat=True))
+    elif territory.level == Level.DEPARTEMENT:
+        communes = Territory.objects.filter(level=Level.COMMUNE, departement=territory)
+        ids |= set(communes.values_list("pk", flat=True))
+        ids |= {pk for pk in communes.values_list("epci_id", flat=True).distinct() if pk}
+    elif territory.level == Level.REGION:
+        ids |= set(Territory.objects.filter(region=territory).values_list("pk", flat=True))
+    return ids
+
+
+def find_territory(value):
+    """A territory from a filter value "level/code" (or a bare code)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    level, _, code = value.rpartition("/")
+    queryset = Territory.objects.filter(code=code)
+    if level:
+        queryset = queryset.filter(level=level)
+    return queryset.order_by("level").first()
+
+
+def resources_for_territory(*, territory, user, limit=20):
+    """Published readable resources tagged on the territory or on a territory containing it."""
+    return (
+        readable_by(user)
+        .filter(territories__in=territory_parents(territory))
+        .distinct()
+        .only("title", "slug", "kind", "summary", "published_at")
+        .order_by("-published_at", "title")[:limit]
+    )
+
+
+def resources_for_preconisation(*, preconisation, user):
+    return (
+        readable_by(user)
+        .filter(preconisations=preconisation)
+        .only("title", "slug", "kind", "summary", "published_at")
+        .order_by("-published_at", "title")
+    )
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+class Unaccent(Func):
+    # An IMMUTABLE wrapper of unaccent() created by migration 0003, so it can be indexed.
+    function = "cohesion_unaccent"
+    output_field = TextField()
+
+
+def search_vector():
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector(Unaccent(F("title")), config="french", weight="A")
+        + SearchVector(Unaccent(F("summary")), config="french", weight="B")
+        + SearchVector(Unaccent(F("search_text")), config="french", weight="C")
+    )
+
+
+def _field_hits(name, tsquery):
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        Resource.objects.alias(v=SearchVector(Unaccent(F(name)), config="french"))
+        .filter(v=tsquery)
+        .values("pk")
+    )
+
+
+def uses_postgres():
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    theme: str = ""
+    preconisation: int | None = None
+    territory: Territory | None = None
+    year: int | None = None
+
+    @classmethod
+    def from_params(cls, params):
+        def number(name):
+            value = (params.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        kind = params.get("type", "")
+        return cls(
+            kind=kind if kind in ResourceKind.values else "",
+            theme=(params.get("theme") or "").strip(),
+            preconisation=number("preconisation"),
+            territory=find_territory(params.get("territoire")),
+            year=number("annee"),
+        )
+
+    def apply(self, queryset):
+        if self.kind:
+            queryset = queryset.filter(kind=self.kind)
+        if self.theme:
+            queryset = queryset.filter(themes__slug=self.theme)
+        if self.preconisation:
+            queryset = queryset.filter(preconisations__number=self.preconisation)
+        if self.territory:
+            queryset = queryset.filter(territories__in=territory_family(self.territory))
+        if self.year:
+            queryset = queryset.filter(published_at__year=self.year)
+        return queryset
+
+
+@dataclass
+class SearchResult:
+    query: str
+    keys: list
+    total: int = 0
+    results: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+
+
+def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0):
+    """Readable resources matching the query and filters, best first, with facet counts."""
+    filters = filters or Filters()
+    keys = query_keys(query)
+    base = filters.apply(readable_by(user))
+    if filters.theme or filters.preconisation or filters.territory:
+        # Many-to-many filters repeat rows: count and rank each resource once.
+        base = Resource.objects.filter(pk__in=base.values("pk"))
+    if not keys:
+        matched = base
+        ordered = list(matched.order_by("-published_at", "title")[offset : offset + limit])
+        total = matched.count()
+    elif uses_postgres():
+        from django.contrib.postgres.search import SearchQuery
+
+        tsquery = SearchQuery(
+            " & ".join(f"{key}:*" for key in keys), config="simple", search_type="raw"
+        )
+        # alias(), not annotate(): the vector is only matched (through the GIN index),
+        # never computed in SELECT for every matching row.
+        matched = base.alias(document=search_vector()).filter(document=tsquery)
+        total = matched.count()
+        # Ranked like the SQLite fallback, by where the words are: title 3, summary 2,
+        # text 1. Each part is a GIN index lookup; computing ts_rank would build the
+        # vector of every matching row (slow past a few hundred matches, bench/search.py).
+        score = Case(
+            When(pk__in=_field_hits("title", tsquery), then=Value(3)), default=Value(0)
+        ) + Case(When(pk__in=_field_hits("summary", tsquery), then=Value(2)), default=Value(0))
+        ranked = matched.annotate(score=score).order_by("-score", "-published_at", "title")
+        page_ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+        by_pk = Resource.objects.in_bulk(page_ids)
+        ordered = [by_pk[pk] for pk in page_ids]
+        matched = Resource.objects.filter(pk__in=matched.values("pk"))
+    else:
+        scored = []
+        rows = base.values_list("pk", "title", "summary", "search_text", "published_at")
+        for pk, title, summary, text, published_at in rows:
+            score = score_text(keys, title=title, summary=summary, text=text)
+            if score:
+                scored.append((-score, -(published_at.timestamp() if published_at else 0), pk))
+        scored.sort()
+        ids = [pk for *_, pk in scored]
+        total = len(ids)
+        page_ids = ids[offset : offset + limit]
+        by_pk = Resource.objects.in_bulk(page_ids)
+        ordered = [by_pk[pk] for pk in page_ids]
+        matched = Resource.objects.filter(pk__in=ids)
+    for resource in ordered:
+        source = resource.summary
+        if keys and not any(s.startswith(tuple(keys)) for s in _stems(source)):
+            source = resource.search_text or resource.summary
+        resource.excerpt = highlight(source, keys)
+    return SearchResult(
+        query=query, keys=keys, total=total, results=ordered, facets=facets_for(matched)
+    )
+
+
+def facets_for(matched):
+    """Counts of the matched resources per kind, theme, préconisation, territory and year."""
+    kinds = dict(ResourceKind.choices)
+    facets = {
+        "type": [
+            {"value": row["kind"], "label": kinds.get(row["kind"], row["kind"]), "count": row["n"]}
+            for row in matched.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+        ],
+        "theme": [
+            {"value": row["themes__slug"], "label": row["themes__name"], "count": row["n"]}
+            for row in matched.exclude(themes=None)
+            .values("themes__slug", "themes__name")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", "themes__name")
+        ],
+        "preconisation": [
+            {
+                "value": row["preconisations__number"],
+                "label": f"{row['preconisations__number']}. {row['preconisations__title']}",
+                "count": row["n"],
+            }
+            for row in matched.exclude(preconisations=None)
+            .values("preconisations__number", "preconisations__title")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("preconisations__number")
+        ],
+        "territoire": [
+            {
+                "value": f"{row['territories__level']}/{row['territories__code']}",
+                "label": row["territories__name"],
+                "count": row["n"],
+            }
+            for row in matched.exclude(territories=None)
+            .values("territories__level", "territories__code", "territories__name")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", "territories__name")[:30]
+        ],
+        "annee": [
+            {"value": row["year"], "label": str(row["year"]), "count": row["n"]}
+            for row in matched.exclude(published_at=None)
+            .annotate(year=ExtractYear("published_at"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by("-year")
+        ],
+    }
+    return facets

@@ -1,0 +1,226 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.knowledge import selectors_resources as selectors
+from portal.knowledge import services_resources as services
+from portal.knowledge.forms_resources import AttachmentForm, ResourceForm, ReviewForm
+from portal.knowledge.markdown import markdown_to_html
+from portal.knowledge.models import Attachment, Resource
+
+
+def _visible_or_404(request, slug):
+    try:
+        return selectors.resource_for_reading(user=request.user, slug=slug)
+    except Resource.DoesNotExist:
+        raise Http404 from None
+
+
+def resource_detail(request, slug, template="knowledge/resource_detail.html"):
+    resource = _visible_or_404(request, slug)
+    user = request.user
+    can_see_history = user.has_perm("knowledge.view_resource_history", resource)
+    return render(
+        request,
+        template,
+        {
+            "resource": resource,
+            "attachments": resource.attachments.all(),
+            "is_stale": selectors.resource_is_stale(resource=resource),
+            "events": selectors.review_history(resource=resource) if can_see_history else None,
+            "can_see_history": can_see_history,
+            "can_edit": user.has_perm("knowledge.change_resource", resource),
+            "can_submit": user.has_perm("knowledge.submit_resource", resource),
+            "can_review": user.has_perm("knowledge.review_resource", resource),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def resource_manage(request, slug):
+    """The resource with its workflow: the same page as the detail, under its own address."""
+    return resource_detail(request, slug)
+
+
+def _form_page(request, form, resource=None, status=200):
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        preview = markdown_to_html(request.POST.get("body", ""))
+    return render(
+        request,
+        "knowledge/resource_form.html",
+        {"form": form, "resource": resource, "preview": preview},
+        status=status,
+    )
+
+
+@login_required
+def resource_create(request):
+    if not request.user.has_perm("knowledge.add_resource"):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        resource = services.resource_create(user=request.user, **form.service_arguments())
+        messages.success(request, _("Draft saved."))
+        return redirect("knowledge:resource_manage", slug=resource.slug)
+    return _form_page(request, form)
+
+
+@login_required
+def resource_edit(request, slug):
+    resource = _visible_or_404(request, slug)
+    if not request.user.has_perm("knowledge.change_resource", resource):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, instance=resource, user=request.user)
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        version = form.cleaned_data.get("version") or 0
+        try:
+            services.resource_update(
+                user=request.user,
+                resource=Resource.objects.get(pk=resource.pk),
+                version=version,
+                **form.service_arguments(),
+            )
+        except services.StaleEdit:
+            form.add_error(
+                None,
+                _(
+                    "Someone saved this resource in the meantime: nothing was overwritten. "
+                    "Your text is still below; open the resource in another tab to compare, "
+                    "then save again."
+                ),
+            )
+            # The next save is made against the newest version, on purpose.
+            data = request.POST.copy()
+            data["version"] = Resource.objects.values_list("version", flat=True).get(pk=resource.pk)
+            form.data = data
+            return _form_page(request, form, resource, status=409)
+        messages.success(request, _("Changes saved."))
+        return redirect("knowledge:resource_manage", slug=resource.slug)
+    return _form_page(request, form, resource)
+
+
+TRANSITIONS = {
+    "submit": services.resource_submit,
+    "request_changes": services.resource_request_changes,
+    "publish": services.resource_publish,
+    "archive": services.resource_archive,
+}
+
+
+@login_required
+@require_POST
+def resource_transition(request, slug, action):
+    resource = _visible_or_404(request, slug)
+    comment = request.POST.get("comment", "")
+    try:
+        if action in TRANSITIONS:
+            TRANSITIONS[action](user=request.user, resource=resource, comment=comment)
+        elif action in ("feature", "unfeature"):
+            services.resource_feature(
+                user=request.user, resource=resource, featured=action == "feature"
+            )
+        else:
+            raise Http404
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("knowledge:resource_manage", slug=resource.slug)
+
+
+@login_required
+def attachment_upload(request, slug):
+    resource = _visible_or_404(request, slug)
+    if not request.user.has_perm("knowledge.change_resource", resource):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.attachment_add(
+            user=request.user, resource=resource, uploaded=form.cleaned_data["file"]
+        )
+        messages.success(request, _("File attached."))
+        return redirect("knowledge:resource_attachments", slug=resource.slug)
+    return render(
+        request,
+        "knowledge/resource_attachments.html",
+        {"resource": resource, "form": form, "attachments": resource.attachments.all()},
+    )
+
+
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(resource__in=selectors.visible_resources(request.user)), pk=pk
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def _history_or_403(request, slug):
+    resource = _visible_or_404(request, slug)
+    if not request.user.has_perm("knowledge.view_resource_history", resource):
+        raise PermissionDenied
+    return resource
+
+
+def revision_list(request, slug):
+    resource = _history_or_403(request, slug)
+    revisions = list(selectors.revisions_of(resource=resource))
+    diff, old, new = None, None, None
+    numbers = {r.number: r for r in revisions}
+    try:
+        old = numbers.get(int(request.GET.get("de", "")))
+        new = numbers.get(int(request.GET.get("a", "")))
+    except ValueError:
+        pass
+    if old and new:
+        diff = selectors.revision_diff(old=old, new=new)
+    return render(
+        request,
+        "knowledge/resource_revisions.html",
+        {
+            "resource": resource,
+            "revisions": revisions,
+            "diff": diff,
+            "old": old,
+            "new": new,
+            "can_restore": request.user.has_perm("knowledge.restore_revision", resource),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revision_restore(request, slug, number):
+    resource = _visible_or_404(request, slug)
+    if not request.user.has_perm("knowledge.restore_revision", resource):
+        raise PermissionDenied
+    revision = get_object_or_404(resource.revisions, number=number)
+    services.revision_restore(user=request.user, resource=resource, revision=revision)
+    messages.success(request, _("Revision %(number)s restored.") % {"number": number})
+    return redirect("knowledge:resource_revisions", slug=resource.slug)
+
+
+@login_required
+def review_queue(request):
+    if not request.user.has_perm("knowledge.review_resource"):
+        raise PermissionDenied
+    return render(request, "knowledge/resource_queue.html", selectors.review_queue())
+
+
+@login_required
+def my_resources(request):
+    return render(
+        request,
+        "knowledge/resource_mine.html",
+        {"resources": selectors.resources_of(user=request.user)},
+    )
