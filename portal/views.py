@@ -3,11 +3,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from jobs.selectors import health_report
+from portal.knowledge.search import readable_by
 from portal.knowledge.selectors import axes_with_preconisations
 
 
 def home(request):
-    return render(request, "home.html", {"axes": axes_with_preconisations()})
+    readable = readable_by(request.user).select_related("organisation").order_by("-published_at")
+    return render(
+        request,
+        "home.html",
+        {
+            "axes": axes_with_preconisations(),
+            "featured": readable.filter(featured=True)[:3],
+            "latest": readable.filter(featured=False)[:4],
+        },
+    )
 
 
 @never_cache

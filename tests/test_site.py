@@ -127,3 +127,24 @@ def test_api_root_lists_the_territories_endpoints(client):
         "typologies",
         "signals",
     } <= set(root)
+
+
+def test_home_page_shows_featured_and_latest_readable_resources(client, cast):
+    from django.utils import timezone
+
+    from portal.knowledge.models import Resource
+
+    def resource(slug, **fields):
+        values = {"kind": "study", "title": slug, "slug": slug, "summary": "…"}
+        values |= {"status": "published", "published_at": timezone.now()} | fields
+        return Resource.objects.create(**values)
+
+    resource("mise-en-avant", featured=True)
+    resource("recente")
+    resource("reservee-aux-membres", visibility="members")
+    resource("brouillon-invisible", status="draft")
+    html = client.get("/").content.decode()
+    assert "mise-en-avant" in html and "recente" in html
+    assert "reservee-aux-membres" not in html and "brouillon-invisible" not in html
+    client.force_login(cast.member)
+    assert "reservee-aux-membres" in client.get("/").content.decode()
