@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("pieces-jointes/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("ressources/<slug:slug>/versions/", views.revision_list, name="resource_revisions"),
+    path("ressources/<slug:slug>/etapes/", views.narrative_steps, name="narrative_steps"),
     path(
         "ressources/<slug:slug>/versions/<int:number>/restaurer/",
         views.revision_restore,

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.knowledge import narrative
 from portal.knowledge import selectors_resources as selectors
 from portal.knowledge import services_resources as services
+from portal.knowledge.choices import ResourceKind
 from portal.knowledge.forms_resources import AttachmentForm, ResourceForm, ReviewForm
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource
@@ -223,4 +225,29 @@ def my_resources(request):
         request,
         "knowledge/resource_mine.html",
         {"resources": selectors.resources_of(user=request.user)},
+    )
+
+
+@login_required
+def narrative_steps(request, slug):
+    """Compose the steps of a narrative map (each a text and an explorer permalink)."""
+    resource = _visible_or_404(request, slug)
+    if not request.user.has_perm("knowledge.change_resource", resource):
+        raise PermissionDenied
+    if resource.kind != ResourceKind.NARRATIVE_MAP:
+        raise Http404(_("This resource is not a narrative map."))
+    formset = narrative.StepFormSet(
+        request.POST or None, initial=None if request.POST else narrative.steps_initial(resource)
+    )
+    if request.method == "POST" and formset.is_valid():
+        steps = [
+            form.cleaned_data
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        narrative.steps_replace(resource=resource, steps=steps)
+        messages.success(request, _("The steps were saved."))
+        return redirect("knowledge:resource_manage", slug=resource.slug)
+    return render(
+        request, "knowledge/narrative_steps.html", {"resource": resource, "formset": formset}
     )
