@@ -48,7 +48,11 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()] if value else list(default)
 
 
-DEBUG = env_bool("DEBUG", default=False)
+# The embedded default (no DATABASE_URL: SQLite in var/) is a workstation: it runs with no
+# variable at all. Any other configuration is a deployment: DEBUG is off unless asked, and
+# the site refuses to start without SECRET_KEY.
+EMBEDDED_DEFAULT = env_str("DATABASE_URL") is None
+DEBUG = env_bool("DEBUG", default=EMBEDDED_DEFAULT)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if SECRET_KEY is None:

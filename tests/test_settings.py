@@ -30,6 +30,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is required" in result.stderr
 
 
+def test_a_deployment_is_not_in_debug_unless_asked():
+    # With a DATABASE_URL and no DEBUG, the settings are production ones: no secret, no start.
+    result = manage("check", DATABASE_URL="postgres://nobody@127.0.0.1:5432/nothing")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_the_embedded_default_needs_no_variable():
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = manage(
         "check",
