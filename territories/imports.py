@@ -11,7 +11,6 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -488,7 +487,3 @@ def code_changes_import(*, path, original_name, options, progress=None):
                 defaults={"new_code": new_code},
             )
     return {"rows": len(frame), "accepted": len(pairs), "rejected": []}
-
-
-def max_upload_bytes():
-    return settings.IMPORT_MAX_BYTES

@@ -359,7 +359,3 @@ def render_png(document, frame, plt):
     figure.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(figure)
     return buffer.getvalue()
-
-
-def layer_geometry_size():
-    return {g.level: len(g.content_gzip) for g in LayerGeometry.objects.all()}

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from territories import explorer, layer_cache
+from territories.api import csv_safe
 from territories.models import LayerGeometry, MapLayer, Territory
 from territories.selectors import published_run_id
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _serve(request, content, compressed, etag, content_type, max_age):
@@ -111,7 +110,7 @@ def export(request, fmt):
         for row in rows:
             writer.writerow(
                 [
-                    _safe(row[k])
+                    csv_safe("" if row[k] is None else row[k])
                     for k in ("code", "name", "value", "status", "coverage", "rank", "class")
                 ]
             )
@@ -132,9 +131,3 @@ def export(request, fmt):
     name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value

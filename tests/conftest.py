@@ -7,6 +7,7 @@ it are skipped, except under CI (CI=true) where a missing service fails the run.
 import contextlib
 import os
 import socket
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -223,3 +224,13 @@ def small_geography(db, catalogue):
         old_code="98099", new_code="98005", from_vintage=2024, to_vintage=2026
     )
     return {"region": region, "departement": dep, "epci_a": epci_a, "epci_b": epci_b, **communes}
+
+
+def wait_for(predicate, timeout=30.0):
+    """Poll until a real worker has done its part (or give up after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -12,18 +12,9 @@ from redis import Redis
 from jobs.choices import JobState
 from jobs.models import Job, WorkerHeartbeat
 from jobs.services import job_enqueue, jobs_sweep
-from tests.conftest import broker, running_worker
+from tests.conftest import broker, running_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def enqueue(kind, **arguments):

@@ -1,8 +1,6 @@
 """Authoring and curation of resources: services, rules, visibility and views."""
 
-import io
 import re
-import zipfile
 
 import pytest
 from django.core import mail
@@ -309,11 +307,3 @@ def test_upload_view_refuses_a_disguised_file(client, cast, organisation):
         response.content.decode()
     )
     assert not Attachment.objects.exists()
-
-
-def _docx_bytes():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()

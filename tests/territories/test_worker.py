@@ -1,8 +1,6 @@
 """An analyst's import through real workers on Redis: import job, then the recompute split
 into chunk jobs, then the published figures."""
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -10,18 +8,9 @@ from jobs.models import Job
 from territories import services
 from territories.models import AggregateValue, DataImport, PipelineRun
 from territories.selectors import published_run_id
-from tests.conftest import running_worker
+from tests.conftest import running_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_import_then_recompute_on_real_workers(redis_broker, small_geography, settings):
