@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, F, Func, TextField, Value, When
+from django.db.models import Case, F, Func, TextField, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -139,27 +140,49 @@ def score_text(keys, *, title, summary, text):
     return total if len(found) == len(keys) else 0
 
 
+# Accented forms of each letter, so that a pattern built from an unaccented key finds
+# the words of the original text.
+ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "y": "yÿ"}
+
+
+@lru_cache(maxsize=1000)
+def _candidates(keys):
+    """A pattern finding the words that start like one of the keys (accents ignored).
+
+    A key is the start of a stem, and a stem the start of its word, so this finds every
+    matching word and few others; stem() then decides. Scanning the text with it is far
+    cheaper than stemming every word (bench/search.py)."""
+    starts = {"".join(f"[{ACCENTED.get(c, re.escape(c))}]" for c in key[:3]) for key in keys}
+    return re.compile(r"\b(?:" + "|".join(sorted(starts)) + r")\w*", re.IGNORECASE)
+
+
+def _matches(text, keys, start=0, end=None):
+    prefixes = tuple(keys)
+    for m in _candidates(tuple(keys)).finditer(text, start, len(text) if end is None else end):
+        if stem(m.group()).startswith(prefixes):
+            yield m
+
+
+def mentions(text, keys):
+    """Whether a query's keys match a word of the text."""
+    return next(_matches(text or "", keys), None) is not None
+
+
 def highlight(text, keys, *, length=240):
     """An escaped excerpt around the first match, matched words wrapped in <mark>."""
     text = text or ""
     if not keys:
         return escape(text[:length])
-    prefixes = tuple(keys)
-    first = None
-    for m in WORD.finditer(text):
-        if stem(m.group()).startswith(prefixes):
-            first = m
-            break
+    first = next(_matches(text, keys), None)
     start = 0
     if first is not None and first.start() > length // 3:
         start = text.rfind(" ", 0, first.start() - length // 3) + 1
     end = min(len(text), start + length)
     pieces, cursor = [], start
-    for m in WORD.finditer(text, start, end):
-        if stem(m.group()).startswith(prefixes):
-            pieces.append(escape(text[cursor : m.start()]))
-            pieces.append(f"<mark>{escape(m.group())}</mark>")
-            cursor = m.end()
+    for m in _matches(text, keys, start, end):
+        pieces.append(escape(text[cursor : m.start()]))
+        pieces.append(f"<mark>{escape(m.group())}</mark>")
+        cursor = m.end()
     pieces.append(escape(text[cursor:end]))
     excerpt = "".join(pieces)
     if start > 0:
@@ -315,7 +338,11 @@ class SearchResult:
 
 
 def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0):
-    """Readable resources matching the query and filters, best first, with facet counts."""
+    """Readable resources matching the query and filters, best first, with facet counts.
+
+    The match is the costly part, so it is computed once: a single query gives the facet
+    counts, the total and the ids of the page (bench/search.py); a second one reads the
+    page's rows. SQLite, without full-text search, scores in Python."""
     filters = filters or Filters()
     keys = query_keys(query)
     base = filters.apply(readable_by(user))
@@ -323,9 +350,7 @@ def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0)
         # Many-to-many filters repeat rows: count and rank each resource once.
         base = Resource.objects.filter(pk__in=base.values("pk"))
     if not keys:
-        matched = base
-        ordered = list(matched.order_by("-published_at", "title")[offset : offset + limit])
-        total = matched.count()
+        facets, page_ids = count_and_rank(base, score=Value(0), offset=offset, limit=limit)
     elif uses_postgres():
         from django.contrib.postgres.search import SearchQuery
 
@@ -335,18 +360,13 @@ def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0)
         # alias(), not annotate(): the vector is only matched (through the GIN index),
         # never computed in SELECT for every matching row.
         matched = base.alias(document=search_vector()).filter(document=tsquery)
-        total = matched.count()
         # Ranked like the SQLite fallback, by where the words are: title 3, summary 2,
         # text 1. Each part is a GIN index lookup; computing ts_rank would build the
         # vector of every matching row (slow past a few hundred matches, bench/search.py).
         score = Case(
             When(pk__in=_field_hits("title", tsquery), then=Value(3)), default=Value(0)
         ) + Case(When(pk__in=_field_hits("summary", tsquery), then=Value(2)), default=Value(0))
-        ranked = matched.annotate(score=score).order_by("-score", "-published_at", "title")
-        page_ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
-        by_pk = Resource.objects.in_bulk(page_ids)
-        ordered = [by_pk[pk] for pk in page_ids]
-        matched = Resource.objects.filter(pk__in=matched.values("pk"))
+        facets, page_ids = count_and_rank(matched, score=score, offset=offset, limit=limit)
     else:
         scored = []
         rows = base.values_list("pk", "title", "summary", "search_text", "published_at")
@@ -356,65 +376,87 @@ def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0)
                 scored.append((-score, -(published_at.timestamp() if published_at else 0), pk))
         scored.sort()
         ids = [pk for *_, pk in scored]
-        total = len(ids)
         page_ids = ids[offset : offset + limit]
-        by_pk = Resource.objects.in_bulk(page_ids)
-        ordered = [by_pk[pk] for pk in page_ids]
-        matched = Resource.objects.filter(pk__in=ids)
+        facets, _ = count_and_rank(Resource.objects.filter(pk__in=ids))
+    by_pk = Resource.objects.defer("body", "body_html").in_bulk(page_ids)
+    ordered = [by_pk[pk] for pk in page_ids]
     for resource in ordered:
         source = resource.summary
-        if keys and not any(s.startswith(tuple(keys)) for s in _stems(source)):
+        if keys and not mentions(source, keys):
             source = resource.search_text or resource.summary
         resource.excerpt = highlight(source, keys)
-    return SearchResult(
-        query=query, keys=keys, total=total, results=ordered, facets=facets_for(matched)
+    total = sum(row["count"] for row in facets["type"])
+    return SearchResult(query=query, keys=keys, total=total, results=ordered, facets=facets)
+
+
+# One pass over the matched resources (a common table expression, computed once and
+# reused by each facet) instead of one query per facet and one for the page. Each link
+# table is read once and probed against the matched ids ("IN"), which the planner runs
+# as a hashed semi-join: cheaper than hashing the link table (bench/search.py).
+COUNT_AND_RANK_SQL = """
+WITH matched (id, kind, year, score, published_at, title) AS ({matched})
+SELECT 'page', CAST(id AS TEXT), '', 0 FROM (
+  SELECT id FROM matched ORDER BY score DESC, published_at DESC, title LIMIT %s OFFSET %s
+) page
+UNION ALL
+SELECT 'type', kind, '', COUNT(*) FROM matched GROUP BY kind
+UNION ALL
+SELECT 'theme', theme.slug, theme.name, counted.n FROM (
+  SELECT theme_id, COUNT(*) AS n FROM knowledge_resource_themes
+  WHERE resource_id IN (SELECT id FROM matched) GROUP BY theme_id
+) counted JOIN knowledge_theme theme ON theme.id = counted.theme_id
+UNION ALL
+SELECT 'preconisation', CAST(preco.number AS TEXT), preco.title, counted.n FROM (
+  SELECT preconisation_id, COUNT(*) AS n FROM knowledge_resource_preconisations
+  WHERE resource_id IN (SELECT id FROM matched) GROUP BY preconisation_id
+) counted JOIN knowledge_preconisation preco ON preco.id = counted.preconisation_id
+UNION ALL
+SELECT 'territoire', territory.level || '/' || territory.code, territory.name, counted.n FROM (
+  SELECT territory_id, COUNT(*) AS n FROM knowledge_resource_territories
+  WHERE resource_id IN (SELECT id FROM matched) GROUP BY territory_id
+) counted JOIN territories_territory territory ON territory.id = counted.territory_id
+UNION ALL
+SELECT 'annee', CAST(year AS TEXT), '', COUNT(*) FROM matched
+  WHERE year IS NOT NULL GROUP BY year
+"""
+MAX_TERRITORY_FACETS = 30
+
+
+def count_and_rank(matched, *, score=None, offset=0, limit=0):
+    """Facet counts of the matched resources per kind, theme, préconisation, territory and
+    year, and the ids of a page of them ranked by score then date (none when limit is 0)."""
+    inner = (
+        matched.order_by()
+        .annotate(facet_year=ExtractYear("published_at"), facet_score=score or Value(0))
+        .values_list("pk", "kind", "facet_year", "facet_score", "published_at", "title")
     )
-
-
-def facets_for(matched):
-    """Counts of the matched resources per kind, theme, préconisation, territory and year."""
+    facets = {name: [] for name in ("type", "theme", "preconisation", "territoire", "annee")}
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # matched is pk__in=[]: nothing to count
+        return facets, []
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_AND_RANK_SQL.format(matched=sql), (*params, limit, offset))
+        rows = cursor.fetchall()
     kinds = dict(ResourceKind.choices)
-    facets = {
-        "type": [
-            {"value": row["kind"], "label": kinds.get(row["kind"], row["kind"]), "count": row["n"]}
-            for row in matched.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-        ],
-        "theme": [
-            {"value": row["themes__slug"], "label": row["themes__name"], "count": row["n"]}
-            for row in matched.exclude(themes=None)
-            .values("themes__slug", "themes__name")
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", "themes__name")
-        ],
-        "preconisation": [
-            {
-                "value": row["preconisations__number"],
-                "label": f"{row['preconisations__number']}. {row['preconisations__title']}",
-                "count": row["n"],
-            }
-            for row in matched.exclude(preconisations=None)
-            .values("preconisations__number", "preconisations__title")
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("preconisations__number")
-        ],
-        "territoire": [
-            {
-                "value": f"{row['territories__level']}/{row['territories__code']}",
-                "label": row["territories__name"],
-                "count": row["n"],
-            }
-            for row in matched.exclude(territories=None)
-            .values("territories__level", "territories__code", "territories__name")
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", "territories__name")[:30]
-        ],
-        "annee": [
-            {"value": row["year"], "label": str(row["year"]), "count": row["n"]}
-            for row in matched.exclude(published_at=None)
-            .annotate(year=ExtractYear("published_at"))
-            .values("year")
-            .annotate(n=Count("pk"))
-            .order_by("-year")
-        ],
-    }
-    return facets
+    page_ids = []
+    for name, value, label, count in rows:
+        if name == "page":
+            page_ids.append(int(value))
+            continue
+        if name == "type":
+            label = kinds.get(value, value)
+        elif name == "preconisation":
+            value = int(value)
+            label = f"{value}. {label}"
+        elif name == "annee":
+            value = int(value)
+            label = str(value)
+        facets[name].append({"value": value, "label": label, "count": count})
+    facets["type"].sort(key=lambda f: (-f["count"], f["value"]))
+    facets["theme"].sort(key=lambda f: (-f["count"], f["label"]))
+    facets["preconisation"].sort(key=lambda f: f["value"])
+    facets["territoire"].sort(key=lambda f: (-f["count"], f["label"]))
+    del facets["territoire"][MAX_TERRITORY_FACETS:]
+    facets["annee"].sort(key=lambda f: -f["value"])
+    return facets, page_ids

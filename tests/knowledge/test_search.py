@@ -169,6 +169,48 @@ def test_a_territory_filter_reaches_parents_and_children(small_geography):
     assert on_epci.title in found("98001")  # a bare code
 
 
+def test_every_facet_and_the_pages_come_from_one_ranking(small_geography, themes):
+    """Facets count each matching resource once per value; pages follow one another."""
+    reference_preconisations_load()
+    geo = small_geography
+    first, second = Preconisation.objects.filter(number__in=[1, 2]).order_by("number")
+    for number in range(25):
+        make(
+            f"Précarité {number:02}",
+            "Une étude sur la précarité." if number % 2 else "Un regard.",
+            body="précarité" if number % 2 == 0 else "",
+            year=2020 + number % 3,
+            themes=[themes["logement"]] if number < 10 else [],
+            preconisations=[first, second] if number < 4 else [second],
+            territories=[geo["epci_a"], geo["98001"]] if number < 3 else [],
+        )
+    make("Hors sujet", "Rien à voir.", themes=[themes["isolement"]])
+    result = search.search_resources(user=None, query="précaire", limit=10)
+    assert result.total == 25
+    facets = {name: {f["value"]: f["count"] for f in rows} for name, rows in result.facets.items()}
+    assert facets["type"] == {"study": 25}
+    assert facets["theme"] == {"logement": 10}
+    assert facets["preconisation"] == {1: 4, 2: 25}
+    assert facets["territoire"] == {"epci/200000001": 3, "commune/98001": 3}
+    assert facets["annee"] == {2020: 9, 2021: 8, 2022: 8}
+    labels = [f["label"] for f in result.facets["preconisation"]]
+    assert labels[0].startswith("1. ")
+    pages = [
+        titles(search.search_resources(user=None, query="précaire", limit=10, offset=offset))
+        for offset in (0, 10, 20)
+    ]
+    everything = [title for page in pages for title in page]
+    assert len(everything) == 25 == len(set(everything))
+    # Summaries mentioning the word (score 2) come before bodies only (score 1).
+    assert all(int(title[-2:]) % 2 for title in pages[0])
+
+
+def test_no_match_gives_no_facets(corpus):
+    result = search.search_resources(user=None, query="zzzzzz")
+    assert result.total == 0 and result.results == []
+    assert all(rows == [] for rows in result.facets.values())
+
+
 def test_visibility_in_feed_and_api(corpus, client, cast):
     feed = ElementTree.fromstring(client.get(reverse("knowledge:feed")).content)
     feed_titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
