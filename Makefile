@@ -41,6 +41,7 @@ demo: migrate
 	DEBUG=true $(PY) manage.py create_demo_accounts
 	DEBUG=true $(PY) manage.py load_territories data/paysdelaloire
 	DEBUG=true $(PY) manage.py load_analyses
+	DEBUG=true $(PY) manage.py load_demo_committees
 	DEBUG=true $(PY) manage.py load_demo_resources
 
 # Installs, migrates, loads the reference and demo data, then starts web + worker + beat.

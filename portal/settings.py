@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "territories",
     "portal.accounts",
     "portal.knowledge",
+    "portal.committees",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("portal.accounts.urls")),
     path("", include("portal.knowledge.urls")),
+    path("", include("portal.committees.urls")),
     path("", include("jobs.urls")),
     path("", include("territories.urls")),
     path("", include("territories.urls_signals")),

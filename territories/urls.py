@@ -25,6 +25,11 @@ urlpatterns = [
         name="map_image",
     ),
     path("carte/export.<str:fmt>", views_maps.export, name="map_export"),
+    path(
+        "carte/territoire/<str:level>/<str:code>/",
+        views_maps.territory_panel,
+        name="map_territory_panel",
+    ),
     path("indicateurs/", views.indicator_list, name="indicator_list"),
     path("indicateurs/<slug:slug>/", views.indicator_detail, name="indicator_detail"),
 ]

@@ -6,13 +6,14 @@ import json
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from territories import explorer, layer_cache
+from territories import explorer, layer_cache, portrait
 from territories.api import csv_safe
+from territories.choices import Level
 from territories.models import LayerGeometry, MapLayer, Territory
 from territories.selectors import published_run_id
 
@@ -87,6 +88,20 @@ def explorer_page(request):
 
 
 @require_GET
+@require_GET
+def territory_panel(request, level, code):
+    """The explorer's side panel for a clicked territory: its name, a link to its portrait
+    and what other apps hold for it (the portrait's registered sections)."""
+    if level not in Level.values:
+        raise Http404
+    territory = get_object_or_404(Territory, level=level, code=code)
+    return render(
+        request,
+        "territories/_explorer_panel.html",
+        {"territory": territory, "sections": portrait.sections_for(territory, request)},
+    )
+
+
 def export(request, fmt):
     """CSV or GeoJSON of the map as the explorer shows it, parameters included."""
     if fmt not in ("csv", "geojson"):

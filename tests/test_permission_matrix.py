@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 
 from jobs.models import Job
+from portal.committees.choices import CommitteeAccess
+from portal.committees.models import Committee, CommitteeMembership
 from portal.knowledge.services import reference_preconisations_load
 from territories.models import Territory
 from tests.factories import InvitationFactory
@@ -77,7 +79,17 @@ MATRIX = [
     ("knowledge:resource_create", logged_in(200)),
     ("knowledge:resource_mine", logged_in(200)),
     ("knowledge:resource_queue", {**everyone(403), "visitor": 302, "curator": 200, "admin": 200}),
+    ("committees:list", everyone(200)),
+    ("private_committee_of_member", {**everyone(404), "member": 200, "curator": 200, "admin": 200}),
 ]
+
+
+def private_committee(*, member):
+    committee = Committee.objects.create(
+        name="Comité privé", slug="prive", access=CommitteeAccess.PRIVATE
+    )
+    CommitteeMembership.objects.create(committee=committee, user=member)
+    return committee.get_absolute_url()
 
 
 def resolve(name, organisation, job, invitation):
@@ -89,6 +101,7 @@ def resolve(name, organisation, job, invitation):
         ),
         "invitation_accept": lambda: invitation.get_absolute_url(),
         "job_detail_of_member": lambda: reverse("jobs:detail", args=[job.pk]),
+        "private_committee_of_member": lambda: private_committee(member=job.created_by),
         "territory_detail": lambda: Territory.objects.get_or_create(
             level="commune", code="72181", defaults={"name": "Le Mans"}
         )[0].get_absolute_url(),

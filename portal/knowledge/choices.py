@@ -23,7 +23,7 @@ class ResourceStatus(models.TextChoices):
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     MEMBERS = "members", _("Members only")
-    # "One committee" comes with the committees (portal.committees), which do not exist yet.
+    COMMITTEE = "committee", _("One committee")
 
 
 class ReviewAction(models.TextChoices):

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
 from portal.accounts.rules import is_curator
-from portal.knowledge.choices import ResourceKind
+from portal.committees.models import Committee
+from portal.knowledge.choices import ResourceKind, Visibility
 from portal.knowledge.models import Resource
 from portal.knowledge.services_resources import attachment_check
 from territories.models import Indicator, Territory
@@ -41,6 +42,7 @@ class ResourceForm(forms.ModelForm):
             "preconisations",
             "indicators",
             "visibility",
+            "committee",
             "review_date",
         ]
         widgets = {
@@ -64,6 +66,12 @@ class ResourceForm(forms.ModelForm):
             ).distinct()
             self.fields["organisation"].required = True
         self.fields["organisation"].queryset = organisations
+        committees = Committee.objects.all() if is_curator(user) else Committee.objects.of(user)
+        self.fields["committee"].queryset = committees.order_by("name")
+        self.fields["committee"].help_text = _(
+            "For the visibility « One committee »: the committee whose members alone may "
+            "read it (one you sit on)."
+        )
         self.fields["authors"].queryset = users
         self.fields["authors"].required = False
         self.fields["authors"].help_text = _("You are one of the authors.")
@@ -99,6 +107,11 @@ class ResourceForm(forms.ModelForm):
             self.add_error(
                 "external_url", _("An external reference needs the address it refers to.")
             )
+        if cleaned.get("visibility") == Visibility.COMMITTEE:
+            if not cleaned.get("committee") and "committee" not in self.errors:
+                self.add_error("committee", _("Choose the committee that may read this resource."))
+        else:
+            cleaned["committee"] = None
         return cleaned
 
     def service_arguments(self):

@@ -102,6 +102,15 @@ class Resource(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        help_text=_("The committee whose members alone may read it."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT
     )
@@ -128,6 +137,13 @@ class Resource(models.Model):
         verbose_name_plural = _("resources")
         ordering = ["-published_at", "-updated_at"]
         indexes = [models.Index(fields=["status", "visibility", "-published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility=Visibility.COMMITTEE, committee__isnull=False)
+                | (~models.Q(visibility=Visibility.COMMITTEE) & models.Q(committee__isnull=True)),
+                name="resource_committee_iff_committee_visibility",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -20,8 +20,9 @@ from django.db.models.functions import ExtractYear
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
+from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
+from portal.knowledge.selectors_resources import audience_q
 from territories.choices import Level
 from territories.models import Territory
 
@@ -82,11 +83,8 @@ STOP_WORDS = frozenset(
 
 
 def readable_by(user):
-    """Published resources the user may read: public ones, members-only ones when logged in."""
-    queryset = Resource.objects.filter(status=ResourceStatus.PUBLISHED)
-    if user is None or not user.is_authenticated:
-        return queryset.filter(visibility=Visibility.PUBLIC)
-    return queryset.filter(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+    """Published resources the user may read."""
+    return Resource.objects.filter(audience_q(user), status=ResourceStatus.PUBLISHED)
 
 
 def strip_accents(text):

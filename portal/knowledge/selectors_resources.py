@@ -8,6 +8,7 @@ from django.utils import timezone
 from portal.accounts.choices import MembershipRole
 from portal.accounts.models import Organisation
 from portal.accounts.rules import is_curator
+from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceStatus, Visibility
 from portal.knowledge.models import Resource
 
@@ -23,25 +24,39 @@ def _owned_q(user):
     return Q(pk__in=authored) | Q(organisation__in=administered)
 
 
+def audience_q(user):
+    """Which resources `user` may read by their visibility: public ones for everyone,
+    members-only ones once logged in, a committee's ones for its members; curators read
+    them all."""
+    if user is None or not user.is_authenticated:
+        return Q(visibility=Visibility.PUBLIC)
+    if is_curator(user):
+        return Q()
+    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(
+        visibility=Visibility.COMMITTEE, committee__in=Committee.objects.of(user).values("pk")
+    )
+
+
 def visible_resources(user):
     """Every resource `user` may open.
 
-    Visitors: published and public. Logged-in people: published public or members-only,
-    plus whatever they wrote or their organisation owns. Curators: everything.
+    Visitors: published and public. Logged-in people: what they may read once published
+    (audience_q), plus whatever they wrote or their organisation owns. Curators:
+    everything.
     """
     queryset = Resource.objects.all()
     if user is None or not user.is_authenticated:
         return queryset.filter(status=ResourceStatus.PUBLISHED, visibility=Visibility.PUBLIC)
     if is_curator(user):
         return queryset
-    return queryset.filter(Q(status=ResourceStatus.PUBLISHED) | _owned_q(user))
+    return queryset.filter((Q(status=ResourceStatus.PUBLISHED) & audience_q(user)) | _owned_q(user))
 
 
 def resource_for_reading(*, user, slug):
     """The resource with what its page shows, or Resource.DoesNotExist."""
     return (
         visible_resources(user)
-        .select_related("organisation", "created_by")
+        .select_related("organisation", "created_by", "committee")
         .prefetch_related("authors", "themes", "preconisations", "territories", "indicators")
         .get(slug=slug)
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceStatus, Visibility
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import NarrativeStep, Preconisation, Resource, Theme
@@ -20,9 +21,10 @@ DEMO_FILE = Path(settings.BASE_DIR) / "data" / "reference" / "demo_resources.jso
 def demo_resources_load(*, path=DEMO_FILE):
     """Create or update the demo themes and resources, by slug; run it as often as you like.
 
-    Territories, indicators and préconisations that are not loaded are skipped."""
+    Territories, indicators and préconisations that are not loaded are skipped; so is a
+    resource shared with a committee that does not exist (load_demo_committees)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    counts = {"themes": 0, "resources": 0, "steps": 0, "skipped_links": 0}
+    counts = {"themes": 0, "resources": 0, "steps": 0, "skipped_links": 0, "skipped": 0}
     with transaction.atomic():
         themes = {}
         for item in data["themes"]:
@@ -31,6 +33,12 @@ def demo_resources_load(*, path=DEMO_FILE):
             )
             counts["themes"] += 1
         for item in data["resources"]:
+            committee = None
+            if item.get("committee"):
+                committee = Committee.objects.filter(slug=item["committee"]).first()
+                if committee is None:
+                    counts["skipped"] += 1
+                    continue
             published_at = parse_datetime(item["published_at"])
             resource, _ = Resource.objects.update_or_create(
                 slug=item["slug"],
@@ -42,7 +50,8 @@ def demo_resources_load(*, path=DEMO_FILE):
                     "body_html": markdown_to_html(item["body"]),
                     "external_url": item.get("external_url", ""),
                     "status": ResourceStatus.PUBLISHED,
-                    "visibility": Visibility.PUBLIC,
+                    "visibility": Visibility.COMMITTEE if committee else Visibility.PUBLIC,
+                    "committee": committee,
                     "published_at": published_at,
                     "created_at": published_at,
                     "updated_at": timezone.now(),

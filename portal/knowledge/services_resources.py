@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jobs.services import job_enqueue
 from portal.accounts.choices import PortalGroup
-from portal.knowledge.choices import ResourceStatus, ReviewAction
+from portal.knowledge.choices import ResourceStatus, ReviewAction, Visibility
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource, ReviewEvent, Revision
 from portal.knowledge.selectors_resources import SNAPSHOT_FIELDS, stale_resources
@@ -91,6 +91,21 @@ def _check_organisation(user, organisation):
         raise PermissionDenied("organisation")
 
 
+def _check_audience(user, visibility, committee):
+    """A committee's resource names a committee its author sits on; others name none."""
+    from portal.accounts.rules import is_curator
+    from portal.committees.models import Committee
+
+    if visibility != Visibility.COMMITTEE:
+        if committee is not None:
+            raise ValidationError(_("Only a resource for one committee names a committee."))
+        return
+    if committee is None:
+        raise ValidationError(_("Choose the committee that may read this resource."))
+    if not is_curator(user) and not Committee.objects.of(user).filter(pk=committee.pk).exists():
+        raise PermissionDenied("committee")
+
+
 def resource_create(
     *,
     user,
@@ -101,6 +116,7 @@ def resource_create(
     external_url="",
     organisation=None,
     visibility,
+    committee=None,
     review_date=None,
     authors=(),
     themes=(),
@@ -111,6 +127,7 @@ def resource_create(
     """Create a draft, its first revision; the creator is one of its authors."""
     _require(user, "knowledge.add_resource")
     _check_organisation(user, organisation)
+    _check_audience(user, visibility, committee)
     now = timezone.now()
     with transaction.atomic():
         resource = Resource.objects.create(
@@ -123,6 +140,7 @@ def resource_create(
             external_url=external_url,
             organisation=organisation,
             visibility=visibility,
+            committee=committee,
             review_date=review_date,
             created_by=user,
             created_at=now,
@@ -161,10 +179,15 @@ def resource_update(
     _require(user, "knowledge.change_resource", resource)
     if "organisation" in fields and fields["organisation"] != resource.organisation:
         _check_organisation(user, fields["organisation"])
-    allowed = {*SNAPSHOT_FIELDS, "organisation", "visibility", "review_date"}
+    allowed = {*SNAPSHOT_FIELDS, "organisation", "visibility", "committee", "review_date"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Unknown resource fields: {sorted(unknown)}")
+    if "visibility" in fields or "committee" in fields:
+        visibility = fields.get("visibility", resource.visibility)
+        committee = fields.get("committee", resource.committee)
+        if (visibility, committee) != (resource.visibility, resource.committee):
+            _check_audience(user, visibility, committee)
     with transaction.atomic():
         if "body" in fields:
             fields["body_html"] = markdown_to_html(fields["body"])

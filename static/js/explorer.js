@@ -173,6 +173,25 @@
     return box;
   }
 
+  // The side panel: the clicked territory and what the portal holds for it (the same
+  // sections as its portrait, rendered by the server); the portrait stays one link away.
+  var panel = root.querySelector(".explorer-panel");
+  function showPanel(level, code) {
+    var address = url("data-panel-url", { LEVEL: level, CODE: code });
+    fetch(address, { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        panel.innerHTML = html;
+        panel.setAttribute("data-territory", level + "/" + code);
+      })
+      .catch(function () {
+        window.location.href = url("data-portrait-url", { LEVEL: level, CODE: code });
+      });
+  }
+
   function draw() {
     var limits = bounds();
     var palette = colours(Math.max(limits.length, 3));
@@ -182,9 +201,7 @@
       style: function (feature) { return styleFor(feature.id, limits, palette); },
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(function () { return tooltip(feature); }, { sticky: true });
-        layer.on("click", function () {
-          window.location.href = url("data-portrait-url", { LEVEL: state.level, CODE: feature.id });
-        });
+        layer.on("click", function () { showPanel(state.level, feature.id); });
       }
     }).addTo(map);
     if (!map._cohesionFitted) { map.fitBounds(shown.getBounds()); map._cohesionFitted = true; }

@@ -9,8 +9,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from django.utils import timezone
 from PIL import Image
 
+from portal.committees.models import Committee
+from portal.knowledge.choices import ResourceKind, ResourceStatus
+from portal.knowledge.models import Resource
 from territories import pipeline
 from tests.territories.test_pipeline import put
 
@@ -108,8 +112,35 @@ def test_explorer_draws_classifies_restores_and_exports(page, mapped):
     image = Image.open(io.BytesIO(Path(png_download.value.path()).read_bytes()))
     assert image.format == "PNG" and image.size == (1000, 1100)
 
+    assert page.console_errors == []
+
+
+def test_the_side_panel_tells_what_is_being_done_here(page, mapped):
+    """Clicking a commune lists the resources tagged on it or on its EPCI, and the
+    committees working on its département; the portrait is one link away."""
+    on_epci = Resource.objects.create(
+        kind=ResourceKind.PRACTICE_SHEET,
+        title="Un accueil de jour intercommunal",
+        slug="accueil-intercommunal",
+        summary="Ce que fait l'intercommunalité.",
+        status=ResourceStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    on_epci.territories.set([mapped["epci_a"]])
+    Committee.objects.create(
+        name="Comité du département test", slug="comite-test", territory=mapped["departement"]
+    )
+    page.goto("/carte/?indicateur=taux-chomage-15-64&niveau=commune&periode=2021")
+    page.locator(".explorer[data-ready='true']").wait_for()
     page.locator("path.leaflet-interactive").first.click()
+    panel = page.locator(".explorer-panel[data-territory='commune/98001']")
+    panel.wait_for()
+    assert "Aubert" in panel.inner_text()
+    panel.get_by_role("link", name="Un accueil de jour intercommunal").wait_for()
+    panel.get_by_role("link", name="Comité du département test").wait_for()
+    panel.get_by_role("link", name="Portrait du territoire").click()
     page.wait_for_url("**/territoires/commune/98001/")
+    assert "Un accueil de jour intercommunal" in page.content()
     assert page.console_errors == []
 
 

@@ -1,0 +1,13 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitteeAccess(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted: listed, content for its members")
+    PRIVATE = "private", _("Private: known to its members only")
+
+
+class CommitteeRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    COORDINATOR = "coordinator", _("Coordinator")

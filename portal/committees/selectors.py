@@ -1,0 +1,55 @@
+"""Reads about committees: which ones a person may see, their members, their resources."""
+
+from portal.committees.choices import CommitteeAccess, CommitteeRole
+from portal.committees.models import Committee, CommitteeMembership
+
+
+def committees_for_directory(*, user):
+    return Committee.objects.visible_to(user).select_related("territory").order_by("name")
+
+
+def committee_for_reading(*, user, slug):
+    """The committee, or Committee.DoesNotExist when `user` may not know of it."""
+    return Committee.objects.visible_to(user).select_related("territory").get(slug=slug)
+
+
+def is_member(*, user, committee):
+    if not user.is_authenticated:
+        return False
+    return committee.memberships.filter(user=user).exists()
+
+
+def can_see_members(*, user, committee):
+    """Who sits on a committee: shown to any logged-in person for a public committee, to
+    its members and curators otherwise."""
+    from portal.accounts.rules import is_curator
+
+    if not user.is_authenticated:
+        return False
+    if committee.access == CommitteeAccess.PUBLIC or is_curator(user):
+        return True
+    return is_member(user=user, committee=committee)
+
+
+def committee_members(*, committee):
+    return (
+        CommitteeMembership.objects.filter(committee=committee)
+        .select_related("user")
+        .order_by("role", "user__full_name", "user__email")  # coordinators first
+    )
+
+
+def coordinators_of(*, committee):
+    return committee_members(committee=committee).filter(role=CommitteeRole.COORDINATOR)
+
+
+def committees_for_territory(*, territory, user):
+    """Committees `user` may know of that work on the territory or a territory containing it."""
+    from portal.knowledge.search import territory_parents
+
+    return (
+        Committee.objects.visible_to(user)
+        .filter(territory__in=territory_parents(territory))
+        .select_related("territory")
+        .order_by("name")
+    )
