@@ -165,10 +165,11 @@ def filesystem_broker(tmp_path):
         "data_folder_in": str(tmp_path / "queue"),
         "data_folder_out": str(tmp_path / "queue"),
         "processed_folder": str(tmp_path / "processed"),
+        "control_folder": str(tmp_path / "control"),
         "store_processed": False,
         "polling_interval": 0.1,
     }
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (tmp_path / folder).mkdir()
     with broker("filesystem://", options):
         yield options

@@ -98,8 +98,9 @@ def normalise(text):
 
 @lru_cache(maxsize=100_000)
 def stem(word):
-    """The Snowball stem of a lowercase word, accents stripped after stemming."""
-    return strip_accents(_stemmer.stemWord(word.lower()))
+    """The Snowball stem of a word, lowercased and stripped of its accents first, as
+    PostgreSQL stems unaccent()ed text: « impayés » and « impayes » both give « impay »."""
+    return _stemmer.stemWord(strip_accents(word.lower()))
 
 
 def query_keys(query):

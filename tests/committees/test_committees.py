@@ -302,3 +302,19 @@ def test_explorer_panel_query_count_does_not_grow(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("territories:map_territory_panel", args=["commune", "98001"]))
     assert page.content.decode().count("Comité ") >= 12
+
+
+def test_committee_pages_query_counts_do_not_grow(
+    client, cast, committees, shared, django_assert_max_num_queries
+):
+    for number in range(15):
+        committee = Committee.objects.create(name=f"Comité {number:02}", slug=f"c-{number}")
+        CommitteeMembership.objects.create(committee=committee, user=UserFactory())
+        CommitteeMembership.objects.create(committee=committees["sarthe"], user=UserFactory())
+    client.force_login(cast.member)
+    with django_assert_max_num_queries(6):
+        listing = client.get(reverse("committees:list"))
+    assert listing.content.decode().count("Comité ") >= 17
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("committees:detail", args=["sarthe"]))
+    assert len(page.context["members"]) == 16

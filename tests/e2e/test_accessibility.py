@@ -6,6 +6,7 @@ labels, contrast, landmarks, names of links and buttons)."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from portal.committees.models import Committee
 from portal.knowledge.services import reference_preconisations_load
 from territories import pipeline
 from tests.territories.test_pipeline import put
@@ -32,6 +33,12 @@ def site(small_geography):
         )
         territory.save()
     pipeline.recompute_now(reason="test")
+    Committee.objects.create(
+        name="Comité test",
+        slug="comite-test",
+        description="Un comité.",
+        territory=small_geography["departement"],
+    )
     return small_geography
 
 
@@ -53,12 +60,17 @@ def site(small_geography):
         "/analyses/indices/",
         "/analyses/typologies/",
         "/territoires/comparer/?t=98001&t=98002",
+        "/comites/",
+        "/comites/comite-test/",
     ],
 )
 def test_pages_pass_the_automated_wcag_rules(page, site, path):
     page.goto(path)
     if path.startswith("/carte/"):
         page.locator(".explorer[data-ready='true']").wait_for()
+        # With the side panel open on a territory.
+        page.locator("path.leaflet-interactive").first.click()
+        page.locator(".explorer-panel[data-territory]").wait_for()
     results = Axe().run(page, options=WCAG)
     serious = [
         f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"

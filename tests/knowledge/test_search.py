@@ -373,3 +373,11 @@ def test_search_page_query_count_does_not_grow_with_results(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("knowledge:search"), {"q": "précarité", "type": "study"})
     assert page.context["result"].total == 16
+
+
+@pytest.mark.parametrize("query", ["impayés", "impayes", "IMPAYÉS d'énergie"])
+def test_words_are_stemmed_without_their_accents_on_both_engines(db, query):
+    """PostgreSQL stems unaccented text; the query's keys must be stemmed the same way
+    (« impayés » once gave « impai » in Python and « impay » in PostgreSQL)."""
+    make("Les impayés d’énergie", "Repérer tôt les ménages en difficulté.")
+    assert titles(search.search_resources(user=None, query=query)) == ["Les impayés d’énergie"]
