@@ -103,13 +103,31 @@ def stem(word):
     return _stemmer.stemWord(strip_accents(word.lower()))
 
 
+def query_key(word):
+    """The prefix a query word matches in stemmed text.
+
+    Documents are stemmed without their accents (as PostgreSQL stems unaccent()ed text), but
+    the French stemmer reads accents: « isolées » gives « isol » with them and « isole »
+    without, « impayés » « impai » and « impay ». The key is what both stems share, so it
+    finds the word whichever way the text was stemmed."""
+    plain = stem(word)
+    accented = strip_accents(_stemmer.stemWord(word.lower()))
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(plain, accented, strict=False)) if a != b),
+        min(len(plain), len(accented)),
+    )
+    common = plain[:shared]
+    key = common if len(common) >= 3 else plain
+    return key[:PREFIX_LENGTH] or normalise(word)
+
+
 def query_keys(query):
     """The prefixes a query matches: stems of its words, cut to PREFIX_LENGTH letters."""
     keys = []
     for word in WORD.findall((query or "").lower()):
         if word in STOP_WORDS or len(word) < 2:
             continue
-        key = stem(word)[:PREFIX_LENGTH] or normalise(word)
+        key = query_key(word)
         if key and key not in keys:
             keys.append(key)
     return keys
