@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from portal.committees import selectors
 from portal.committees.models import Committee
-from portal.knowledge.search import readable_by
+from portal.knowledge.search import resources_for_committee
 
 
 def committee_list(request):
@@ -27,9 +27,6 @@ def committee_detail(request, slug):
             "members": selectors.committee_members(committee=committee)
             if can_see_members
             else None,
-            "resources": readable_by(request.user)
-            .filter(committee=committee)
-            .only("title", "slug", "kind", "summary", "published_at")
-            .order_by("-published_at"),
+            "resources": resources_for_committee(committee=committee, user=request.user),
         },
     )

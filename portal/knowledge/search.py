@@ -133,10 +133,6 @@ def query_keys(query):
     return keys
 
 
-def _tokens(text):
-    return [normalise(word) for word in WORD.findall((text or "").lower())]
-
-
 def _stems(text):
     return [stem(word) for word in WORD.findall((text or "").lower())]
 
@@ -266,6 +262,16 @@ def resources_for_territory(*, territory, user, limit=20):
     )
 
 
+def resources_for_committee(*, committee, user):
+    """Published resources shared with the committee that `user` may read."""
+    return (
+        readable_by(user)
+        .filter(committee=committee)
+        .only("title", "slug", "kind", "summary", "published_at")
+        .order_by("-published_at", "title")
+    )
+
+
 def resources_for_preconisation(*, preconisation, user):
     return (
         readable_by(user)
@@ -367,7 +373,7 @@ def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0)
         # Many-to-many filters repeat rows: count and rank each resource once.
         base = Resource.objects.filter(pk__in=base.values("pk"))
     if not keys:
-        facets, page_ids = count_and_rank(base, score=Value(0), offset=offset, limit=limit)
+        facets, page_ids = count_and_rank(base, offset=offset, limit=limit)
     elif uses_postgres():
         from django.contrib.postgres.search import SearchQuery
 
