@@ -122,3 +122,34 @@ def search_territories(query, limit=50):
         .select_related("departement", "epci")
         .order_by("level", "name")[:limit]
     )
+
+
+def territory_ancestor_ids(*, territory):
+    """The territory and those containing it (commune → EPCI, département, région)."""
+    family = [territory.pk]
+    if territory.level == Level.COMMUNE:
+        family += [territory.epci_id, territory.departement_id, territory.region_id]
+    elif territory.level == Level.EPCI:
+        family += list(
+            Territory.objects.filter(
+                level=Level.DEPARTEMENT, communes_dep__epci=territory
+            ).values_list("pk", flat=True)
+        )
+        family.append(territory.region_id)
+    elif territory.level == Level.DEPARTEMENT:
+        family.append(territory.region_id)
+    return {pk for pk in family if pk}
+
+
+def territory_family_ids(*, territory):
+    """Ids of the territory, its parents and its children, for a territory filter."""
+    ids = territory_ancestor_ids(territory=territory)
+    if territory.level == Level.EPCI:
+        ids |= set(territory.communes_epci.values_list("pk", flat=True))
+    elif territory.level == Level.DEPARTEMENT:
+        communes = Territory.objects.filter(level=Level.COMMUNE, departement=territory)
+        ids |= set(communes.values_list("pk", flat=True))
+        ids |= {pk for pk in communes.values_list("epci_id", flat=True).distinct() if pk}
+    elif territory.level == Level.REGION:
+        ids |= set(Territory.objects.filter(region=territory).values_list("pk", flat=True))
+    return ids

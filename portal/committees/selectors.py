@@ -45,11 +45,11 @@ def coordinators_of(*, committee):
 
 def committees_for_territory(*, territory, user):
     """Committees `user` may know of that work on the territory or a territory containing it."""
-    from portal.knowledge.search import territory_parents
+    from territories.selectors import territory_ancestor_ids
 
     return (
         Committee.objects.visible_to(user)
-        .filter(territory__in=territory_parents(territory))
+        .filter(territory__in=territory_ancestor_ids(territory=territory))
         .select_related("territory")
         .order_by("name")
     )

@@ -23,8 +23,8 @@ from django.utils.safestring import mark_safe
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
 from portal.knowledge.selectors_resources import audience_q
-from territories.choices import Level
 from territories.models import Territory
+from territories.selectors import territory_ancestor_ids, territory_family_ids
 
 PREFIX_LENGTH = 5
 PAGE_SIZE = 20
@@ -208,37 +208,6 @@ def highlight(text, keys, *, length=240):
 # --- territories -----------------------------------------------------------------------
 
 
-def territory_parents(territory):
-    """The territory and those containing it (commune → EPCI, département, région)."""
-    family = [territory.pk]
-    if territory.level == Level.COMMUNE:
-        family += [territory.epci_id, territory.departement_id, territory.region_id]
-    elif territory.level == Level.EPCI:
-        family += list(
-            Territory.objects.filter(
-                level=Level.DEPARTEMENT, communes_dep__epci=territory
-            ).values_list("pk", flat=True)
-        )
-        family.append(territory.region_id)
-    elif territory.level == Level.DEPARTEMENT:
-        family.append(territory.region_id)
-    return {pk for pk in family if pk}
-
-
-def territory_family(territory):
-    """Ids of the territory, its parents and its children, for a territory filter."""
-    ids = territory_parents(territory)
-    if territory.level == Level.EPCI:
-        ids |= set(territory.communes_epci.values_list("pk", flat=True))
-    elif territory.level == Level.DEPARTEMENT:
-        communes = Territory.objects.filter(level=Level.COMMUNE, departement=territory)
-        ids |= set(communes.values_list("pk", flat=True))
-        ids |= {pk for pk in communes.values_list("epci_id", flat=True).distinct() if pk}
-    elif territory.level == Level.REGION:
-        ids |= set(Territory.objects.filter(region=territory).values_list("pk", flat=True))
-    return ids
-
-
 def find_territory(value):
     """A territory from a filter value "level/code" (or a bare code)."""
     value = (value or "").strip()
@@ -255,7 +224,7 @@ def resources_for_territory(*, territory, user, limit=20):
     """Published readable resources tagged on the territory or on a territory containing it."""
     return (
         readable_by(user)
-        .filter(territories__in=territory_parents(territory))
+        .filter(territories__in=territory_ancestor_ids(territory=territory))
         .distinct()
         .only("title", "slug", "kind", "summary", "published_at")
         .order_by("-published_at", "title")[:limit]
@@ -345,7 +314,9 @@ class Filters:
         if self.preconisation:
             queryset = queryset.filter(preconisations__number=self.preconisation)
         if self.territory:
-            queryset = queryset.filter(territories__in=territory_family(self.territory))
+            queryset = queryset.filter(
+                territories__in=territory_family_ids(territory=self.territory)
+            )
         if self.year:
             queryset = queryset.filter(published_at__year=self.year)
         return queryset
