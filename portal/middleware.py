@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -15,3 +16,29 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NullCharacterInRequest(SuspiciousOperation):
+    """A request carrying a NUL character, which no person types and no database stores."""
+
+
+class RefuseNullCharactersMiddleware:
+    """Answer 400 to a request whose address, query or form fields carry a NUL character.
+
+    PostgreSQL refuses NUL in text, so such a value would otherwise reach the database and
+    fail there (a 500) wherever a view filters on what it was given. Raised as a
+    SuspiciousOperation, it is answered by the 400 handler (JSON under /api/) and logged
+    by django.security.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            raise NullCharacterInRequest("NUL character in the address")
+        if request.method == "POST" and any(
+            "\x00" in value for values in request.POST.lists() for value in values[1]
+        ):
+            raise NullCharacterInRequest("NUL character in a form field")
+        return self.get_response(request)

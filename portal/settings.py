@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RefuseNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "territories.middleware.MapLayerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,10 +200,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
-# A person signing up with an address already registered is told so plainly; the
-# portal's members are public organisations and associations, and the clear message
-# was preferred to enumeration hiding (login attempts are throttled by django-axes).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Nobody learns whether an address has an account: sign-up and password reset answer the
+# same either way, and the address's owner gets an e-mail saying what happened.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cohésion] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -216,8 +216,15 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
-# django-axes is the one login throttle; allauth keeps its other rate limits.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# allauth's rate limits (kept in the cache): login failures per client across accounts
+# (password spraying; axes locks one account per client), password reset and sign-up per
+# client and per address (the confirmation and « already registered » e-mails have a
+# cool-down per address).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{env_int('LOGIN_FAILURES_PER_CLIENT_PER_HOUR', 30)}/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "signup": "20/m/ip",
+}
 
 INVITATION_VALIDITY = timedelta(days=env_int("INVITATION_VALIDITY_DAYS", 14))
 
@@ -286,15 +293,32 @@ JOBS_RESEND_AFTER = timedelta(seconds=env_int("JOBS_RESEND_AFTER_SECONDS", 120))
 JOBS_MAX_ATTEMPTS = 5
 WORKER_HEARTBEAT_SECONDS = 10
 
+
+def redis_cache(url):
+    """Redis as the cache, answering « nothing cached » rather than failing when Redis is
+    away (see portal.cache)."""
+    return {
+        "BACKEND": "portal.cache.TolerantRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: the browsable documentation is the Swagger UI at /api/docs/ (DRF's own
     # browsable renderer needs inline styles that the strict CSP forbids).

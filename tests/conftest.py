@@ -53,6 +53,14 @@ def _fresh_layer_cache():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and cached pages of one test must not reach the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     # A fast hasher: the suite creates many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
