@@ -39,7 +39,7 @@ def status_for_forged_https(tmp_path, **environment):
         **environment,
     }
     env.pop("REDIS_URL", None)
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "-c",
