@@ -32,6 +32,9 @@ class Job(models.Model):
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(
+        _("worker"), max_length=255, blank=True, help_text=_("Hostname of the worker running it.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -29,7 +29,7 @@ def broker_is_up(*, timeout=2.0):
 def live_workers(*, now=None):
     """Hostnames of workers whose heartbeat is recent."""
     now = now or timezone.now()
-    horizon = now - timezone.timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS * 3)
+    horizon = now - settings.WORKER_LOST_AFTER
     try:
         return list(
             WorkerHeartbeat.objects.filter(last_seen__gte=horizon).values_list(

@@ -22,16 +22,17 @@ class JobFailed(Exception):
     """Raised by a task for an error its user should read (no traceback is kept)."""
 
 
-def job_enqueue(*, kind, arguments=None, user=None, label=""):
+def job_enqueue(*, task, arguments=None, user=None, label=""):
     """Record a job, then send it to Celery once the surrounding transaction commits.
 
-    `kind` is the name of a task declared with `jobs.tasks.job_task`.
+    `task` is a task declared with `jobs.tasks.job_task`; `arguments` are the keyword
+    arguments it receives (JSON).
 
     If the broker cannot be reached the job stays recorded as pending and the periodic
     sweep sends it later: nothing queued is lost.
     """
     job = Job.objects.create(
-        kind=kind,
+        kind=task.name,
         label=str(label)[:200],
         arguments=arguments or {},
         created_by=user if user is not None and user.is_authenticated else None,
@@ -40,7 +41,7 @@ def job_enqueue(*, kind, arguments=None, user=None, label=""):
     return job
 
 
-def job_send(*, job):
+def job_send(*, job, countdown=None):
     """Hand a recorded job to the broker; return whether the broker took it."""
     task = current_app.tasks.get(job.kind)
     if task is None:
@@ -52,7 +53,7 @@ def job_send(*, job):
         return False
     try:
         # apply_async rather than send_task: it honours CELERY_TASK_ALWAYS_EAGER in tests.
-        task.apply_async(args=[str(job.pk)])
+        task.apply_async(args=[str(job.pk)], countdown=countdown)
     except TRANSIENT_ERRORS as exc:
         logger.warning("Job %s not sent, the sweep will retry: %s", job.pk, exc)
         return False
@@ -63,11 +64,12 @@ def job_send(*, job):
     return True
 
 
-def job_claim(*, job_id):
+def job_claim(*, job_id, worker=""):
     """Take a waiting job for this worker; None when another run already took it."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state__in=WAITING_STATES).update(
         state=JobState.RUNNING,
+        worker=worker or "",
         started_at=now,
         updated_at=now,
         attempts=F("attempts") + 1,
@@ -78,26 +80,22 @@ def job_claim(*, job_id):
     return Job.objects.get(pk=job_id) if claimed else None
 
 
-def job_run(*, job_id, func):
+def job_run(*, job_id, func, worker=""):
     """Claim the job and run `func(job=job, **job.arguments)`, recording the outcome.
 
-    Re-running is harmless: a job already running or finished is left alone. A transient
-    error puts the job back in the queue and is raised again so that Celery retries.
+    Re-running is harmless: a job already running or finished is left alone. After a
+    transient error the job is sent again later, up to JOBS_MAX_ATTEMPTS: `Job.attempts`
+    is the one retry counter (Celery does not retry job tasks itself).
     """
-    job = job_claim(job_id=job_id)
+    job = job_claim(job_id=job_id, worker=worker)
     if job is None:
         logger.info("Job %s already taken or finished; nothing to do.", job_id)
         return None
     try:
         result = func(job=job, **job.arguments)
     except (*TRANSIENT_ERRORS, DatabaseError) as exc:
-        if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
-            _job_finish(job, JobState.FAILED, error=str(exc))
-        else:
-            Job.objects.filter(pk=job.pk).update(
-                state=JobState.QUEUED, message=str(exc)[:300], updated_at=timezone.now()
-            )
-        raise
+        _job_retry_later(job, exc)
+        return None
     except JobFailed as exc:
         _job_finish(job, JobState.FAILED, error=str(exc))
         return None
@@ -107,6 +105,19 @@ def job_run(*, job_id, func):
         raise
     _job_finish(job, JobState.SUCCEEDED, result=result)
     return result
+
+
+def _job_retry_later(job, exc):
+    if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
+        _job_finish(job, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return
+    logger.warning("Job %s (%s) will be tried again: %s", job.pk, job.kind, exc)
+    requeued = Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+        state=JobState.QUEUED, message=str(exc)[:300], updated_at=timezone.now()
+    )
+    if requeued:
+        # Exponential backoff; if the broker is away too, the sweep sends it later.
+        job_send(job=job, countdown=min(2**job.attempts, 300))
 
 
 def _job_finish(job, state, *, result=None, error=""):
@@ -122,29 +133,25 @@ def _job_finish(job, state, *, result=None, error=""):
 
 
 def jobs_sweep(*, now=None):
-    """Send again the jobs nobody picked up, and requeue runs whose worker died.
+    """Send again the jobs nobody picked up, and take up the runs whose worker died.
 
     A job pending for a few seconds was never handed to the broker (it was down); a job
-    queued or running with no news for JOBS_RESEND_AFTER lost its message or its worker.
-    Returns the number of jobs sent again.
+    queued with no news for JOBS_RESEND_AFTER lost its message. A running job is taken up
+    again as soon as its worker's heartbeat has stopped (WORKER_LOST_AFTER), or, when no
+    worker is known for it, once the task time limit has passed. Returns the number of jobs
+    sent again.
     """
     now = now or timezone.now()
-    stale = now - settings.JOBS_RESEND_AFTER
-    lost_run = now - settings.JOBS_RESEND_AFTER - _time_limit()
+    lost_ids = _lost_runs(now)
     Job.objects.filter(
-        state=JobState.RUNNING, updated_at__lt=lost_run, attempts__gte=settings.JOBS_MAX_ATTEMPTS
+        pk__in=lost_ids, state=JobState.RUNNING, attempts__gte=settings.JOBS_MAX_ATTEMPTS
     ).update(state=JobState.FAILED, error="Worker lost too many times.", finished_at=now)
-    lost_ids = list(
-        Job.objects.filter(state=JobState.RUNNING, updated_at__lt=lost_run).values_list(
-            "pk", flat=True
-        )
-    )
     Job.objects.filter(pk__in=lost_ids, state=JobState.RUNNING).update(
         state=JobState.QUEUED, updated_at=now
     )
     waiting = Job.objects.filter(
         Q(state=JobState.PENDING, created_at__lt=now - _pending_grace())
-        | Q(state=JobState.QUEUED, updated_at__lt=stale)
+        | Q(state=JobState.QUEUED, updated_at__lt=now - settings.JOBS_RESEND_AFTER)
         | Q(pk__in=lost_ids, state=JobState.QUEUED)
     )
     sent = 0
@@ -152,6 +159,20 @@ def jobs_sweep(*, now=None):
         if job_send(job=job):
             sent += 1
     return sent
+
+
+def _lost_runs(now):
+    """Running jobs whose worker is gone: its heartbeat stopped, or, for a job that names
+    no worker, no news since longer than any task may run."""
+    quiet = now - settings.WORKER_LOST_AFTER
+    alive = WorkerHeartbeat.objects.filter(last_seen__gte=quiet).values("hostname")
+    orphaned = Q(worker="", updated_at__lt=now - settings.JOBS_RESEND_AFTER - _time_limit())
+    abandoned = ~Q(worker="") & ~Q(worker__in=alive) & Q(updated_at__lt=quiet)
+    return list(
+        Job.objects.filter(Q(state=JobState.RUNNING) & (orphaned | abandoned)).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _pending_grace():

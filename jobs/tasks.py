@@ -8,27 +8,19 @@ def job_task(name, **options):
     """Declare a Celery task that runs a recorded Job.
 
     The decorated function receives the job and its recorded arguments. Send it with
-    `jobs.services.job_enqueue(task=..., arguments=...)`, never with `.delay()`.
+    `jobs.services.job_enqueue(task=<this task>, arguments=...)`, never with `.delay()`.
+    Retries are the job's own (`Job.attempts`, see `jobs.services.job_run`), not Celery's.
     """
 
     def decorator(func):
-        @shared_task(
-            name=name,
-            bind=True,
-            acks_late=True,
-            autoretry_for=services.TRANSIENT_ERRORS,
-            retry_backoff=True,
-            retry_backoff_max=300,
-            max_retries=5,
-            **options,
-        )
+        @shared_task(name=name, bind=True, acks_late=True, **options)
         def task(self, job_id):
             if self.request.is_eager:
                 return services.job_run(job_id=job_id, func=func)
             # Workers live long: drop connections past CONN_MAX_AGE, as requests do.
             close_old_connections()
             try:
-                return services.job_run(job_id=job_id, func=func)
+                return services.job_run(job_id=job_id, func=func, worker=self.request.hostname)
             finally:
                 close_old_connections()
 

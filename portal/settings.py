@@ -292,6 +292,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 JOBS_RESEND_AFTER = timedelta(seconds=env_int("JOBS_RESEND_AFTER_SECONDS", 120))
 JOBS_MAX_ATTEMPTS = 5
 WORKER_HEARTBEAT_SECONDS = 10
+# A running job whose worker has given no heartbeat for this long is taken up again by the
+# sweep (every 30 s), so a killed worker's work resumes within about a minute.
+WORKER_LOST_AFTER = timedelta(seconds=WORKER_HEARTBEAT_SECONDS * 3)
 
 
 def redis_cache(url):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.services import job_enqueue
-from territories import frames
+from territories import frames, tasks
 from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
 from territories.models import (
     AggregateValue,
@@ -45,7 +45,7 @@ def recompute_request(*, reason, user=None):
             reasons=[reason], requested_by=user if user and user.is_authenticated else None
         )
         run.job = job_enqueue(
-            kind="territories.recompute",
+            task=tasks.recompute,
             arguments={"run_id": run.pk},
             user=user,
             label=f"Recalcul des indicateurs (#{run.pk})",
@@ -108,7 +108,7 @@ def recompute_start(*, run_id, job=None, inline=False):
             recompute_chunk(run_id=run.pk, number=chunk.number, inline=True)
             continue
         job_enqueue(
-            kind="territories.recompute_chunk",
+            task=tasks.recompute_chunk,
             arguments={"run_id": run.pk, "number": chunk.number},
             user=run.requested_by,
             label=f"Recalcul #{run.pk}, lot {chunk.number}/{total}",
@@ -155,7 +155,7 @@ def _after_chunks(*, run_id, inline):
         recompute_finish(run_id=run_id)
     else:
         job_enqueue(
-            kind="territories.recompute_finish",
+            task=tasks.recompute_finish,
             arguments={"run_id": run_id},
             label=f"Recalcul #{run_id} : analyses et cartes",
         )
@@ -185,7 +185,7 @@ def recompute_finish(*, run_id, job=None):
         transaction.on_commit(lambda: weak_signals.notify_followers(run_id=run_id))
         transaction.on_commit(
             lambda: job_enqueue(
-                kind="territories.render_images",
+                task=tasks.render_images,
                 arguments={"run_id": run_id},
                 label=f"Recalcul #{run_id} : images des cartes",
             )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.services import JobFailed, job_enqueue
-from territories import imports, pipeline
+from territories import imports, pipeline, tasks
 from territories.choices import ImportKind, ImportState
 from territories.models import DataImport, Indicator
 
@@ -52,7 +52,7 @@ def data_import_create(*, kind, uploaded, options, user=None):
         data_import.file.save(Path(uploaded.name).name, uploaded, save=False)
         data_import.save()
         data_import.job = job_enqueue(
-            kind="territories.run_import",
+            task=tasks.run_import,
             arguments={"import_id": data_import.pk},
             user=user,
             label=_("Import of %(name)s") % {"name": data_import.original_name},

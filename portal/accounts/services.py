@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from jobs.services import job_enqueue
+from portal.accounts import tasks
 from portal.accounts.choices import MembershipRole
 from portal.accounts.models import Invitation, Membership, Organisation
 
@@ -46,7 +47,7 @@ def invitation_create(*, inviter, email, organisation=None, role=MembershipRole.
             email=email, organisation=organisation, role=role, invited_by=inviter
         )
         job_enqueue(
-            kind="accounts.send_invitation_email",
+            task=tasks.send_invitation_email,
             arguments={"invitation_id": invitation.pk},
             user=inviter,
             label=_("Invitation e-mail to %(email)s") % {"email": email},

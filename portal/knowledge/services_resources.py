@@ -3,7 +3,6 @@
 import datetime
 
 import filetype
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +35,6 @@ ATTACHMENT_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-EXTRACT_TASK = "knowledge.extract_attachment_text"
 # Paths beside the detail page that a slug must never shadow.
 RESERVED_SLUGS = {"nouvelle", "mes-ressources", "a-relire", "recherche", "flux"}
 DEFAULT_REVIEW_DELAY = datetime.timedelta(days=365)
@@ -249,11 +247,10 @@ def _record(*, resource, action, user, comment="", notify=True):
         resource=resource, action=action, comment=comment, author=user
     )
     if notify:
-        # Registers the task in this process too (until the app's ready() imports it).
-        from portal.knowledge import tasks  # noqa: F401
+        from portal.knowledge import tasks
 
         job_enqueue(
-            kind="knowledge.notify_authors",
+            task=tasks.notify_authors,
             arguments={"event_id": event.pk},
             user=user,
             label=_("Notification to the authors of %(title)s") % {"title": resource.title},
@@ -387,10 +384,14 @@ def attachment_add(*, user, resource, uploaded):
             content_type=content_type,
             size=uploaded.size,
         )
-        if content_type == "application/pdf" and EXTRACT_TASK in current_app.tasks:
+        if content_type == "application/pdf":
+            from portal.knowledge import tasks_search
+
             pk = attachment.pk
             transaction.on_commit(
-                lambda: job_enqueue(kind=EXTRACT_TASK, arguments={"attachment_id": pk})
+                lambda: job_enqueue(
+                    task=tasks_search.extract_attachment_text, arguments={"attachment_id": pk}
+                )
             )
     refresh_search_text(resource=attachment.resource)
     return attachment

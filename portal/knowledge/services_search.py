@@ -11,7 +11,6 @@ from portal.knowledge.models import Attachment, Resource
 
 logger = logging.getLogger(__name__)
 
-EXTRACT_TASK = "knowledge.extract_attachment_text"
 MAX_EXTRACTED_CHARS = 200_000
 
 
@@ -67,8 +66,10 @@ def attachment_text_extract(*, attachment_id):
 
 def attachment_text_extract_later(*, attachment, user=None):
     """Queue the extraction of an attachment's text in the background (after commit)."""
+    from portal.knowledge import tasks_search
+
     return job_enqueue(
-        kind=EXTRACT_TASK,
+        task=tasks_search.extract_attachment_text,
         arguments={"attachment_id": attachment.pk},
         user=user,
         label=f"Extraction du texte de {attachment.original_name}",

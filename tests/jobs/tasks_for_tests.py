@@ -22,3 +22,11 @@ def explode(*, job):
 @job_task("tests.refuse")
 def refuse(*, job):
     raise JobFailed("Le fichier est vide.")
+
+
+@job_task("tests.flaky")
+def flaky(*, job, failures):
+    """Fails with a transient error for its first `failures` attempts."""
+    if job.attempts <= failures:
+        raise ConnectionError("the network hiccuped")
+    return {"succeeded_at_attempt": job.attempts}

@@ -1,8 +1,13 @@
 """The background path with real parts: a Celery worker consuming from Redis (production)
 and from kombu's filesystem transport (the embedded default), and a broker that is down."""
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -13,13 +18,14 @@ from jobs.choices import JobState
 from jobs.models import Job, WorkerHeartbeat
 from jobs.services import job_enqueue, jobs_sweep
 from tests.conftest import broker, running_worker, wait_for
+from tests.jobs import tasks_for_tests
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def enqueue(kind, **arguments):
+def enqueue(task, **arguments):
     with transaction.atomic():
-        return job_enqueue(kind=kind, arguments=arguments, label="test")
+        return job_enqueue(task=task, arguments=arguments, label="test")
 
 
 def state_of(job):
@@ -28,7 +34,7 @@ def state_of(job):
 
 def test_a_worker_on_redis_runs_a_job_and_reports_progress(redis_broker):
     with running_worker():
-        job = enqueue("tests.count_to", n=5, pause=0.1)
+        job = enqueue(tasks_for_tests.count_to, n=5, pause=0.1)
         assert wait_for(lambda: state_of(job) == JobState.SUCCEEDED)
     job.refresh_from_db()
     assert job.progress == 100
@@ -38,14 +44,14 @@ def test_a_worker_on_redis_runs_a_job_and_reports_progress(redis_broker):
 
 def test_a_worker_on_the_filesystem_transport_runs_a_job(filesystem_broker):
     with running_worker():
-        job = enqueue("tests.count_to", n=2)
+        job = enqueue(tasks_for_tests.count_to, n=2)
         assert wait_for(lambda: state_of(job) == JobState.SUCCEEDED)
 
 
 def test_a_job_queued_while_the_broker_is_down_is_not_lost(redis_available):
     with broker("redis://127.0.0.1:1/0"):
         started = time.monotonic()
-        job = enqueue("tests.count_to", n=1)
+        job = enqueue(tasks_for_tests.count_to, n=1)
         # Publishing gave up quickly; the job is recorded and waits.
         assert time.monotonic() - started < 10
         assert state_of(job) == JobState.PENDING
@@ -81,3 +87,60 @@ def test_health_check_reports_a_broker_down_without_leaking_configuration(down_b
     body = response.json()
     assert body["broker"] == "down"
     assert "redis" not in response.content.decode().lower()
+
+
+def _worker_process(database, redis_url):
+    """A real worker in its own process, on the test database and Redis."""
+    settings_dict = database.settings_dict
+    if database.vendor == "sqlite":
+        url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    return subprocess.Popen(  # a worker we can kill -9
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--include=tests.jobs.tasks_for_tests",
+            "--hostname=condamne@%h",
+            "--loglevel=WARNING",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_job_whose_worker_is_killed_is_taken_up_by_another(redis_broker, settings):
+    from django.db import connection
+
+    settings.WORKER_LOST_AFTER = timedelta(seconds=3)
+    doomed = _worker_process(connection, redis_broker)
+    try:
+        job = enqueue(tasks_for_tests.count_to, n=60, pause=0.1)
+        assert wait_for(lambda: state_of(job) == JobState.RUNNING, timeout=60)
+        assert Job.objects.get(pk=job.pk).worker.startswith("condamne@")
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+    finally:
+        if doomed.poll() is None:
+            doomed.kill()
+    killed_at = time.monotonic()
+    with running_worker():
+        # Beat sends the sweep every 30 s; here the test plays beat.
+        assert wait_for(lambda: jobs_sweep() == 1 or state_of(job) != JobState.RUNNING, 30)
+        taken_up_after = time.monotonic() - killed_at
+        assert wait_for(lambda: state_of(job) == JobState.SUCCEEDED, timeout=60)
+    job.refresh_from_db()
+    assert job.attempts == 2
+    assert job.result == {"counted": 60}
+    assert taken_up_after < 20
