@@ -6,6 +6,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.rules import is_curator
 from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceKind, Visibility
+from portal.knowledge.markdown import validate_markdown
 from portal.knowledge.models import Resource
 from portal.knowledge.services_resources import attachment_check
 from territories.models import Indicator, Territory
@@ -56,6 +57,7 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["body"].validators.append(validate_markdown)
         users = get_user_model().objects.filter(is_active=True).order_by("full_name")
         if is_curator(user):
             organisations = Organisation.objects.order_by("name")

@@ -50,7 +50,8 @@ def resource_manage(request, slug):
 
 def _form_page(request, form, resource=None, status=200):
     preview = None
-    if request.method == "POST" and "preview" in request.POST:
+    # The body is checked (form field validator) before it is rendered.
+    if request.method == "POST" and "preview" in request.POST and not form.has_error("body"):
         preview = markdown_to_html(request.POST.get("body", ""))
     return render(
         request,
