@@ -5,7 +5,11 @@ or outside DRF (an unknown address, a database that does not answer) reaches Dja
 handlers, which answer JSON too under /api/. None of them touches the database.
 """
 
+import errno
+import sys
+
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import status as http
@@ -24,6 +28,7 @@ TITLES = {
     429: lambda: _("Too many requests"),
     500: lambda: _("Server error"),
     503: lambda: _("Service unavailable"),
+    507: lambda: _("Insufficient storage"),
 }
 
 
@@ -76,7 +81,17 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def _disk_full():
+    error = sys.exc_info()[1]
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def server_error(request):
+    if _disk_full():
+        # Said as it is: the person's file was not kept, and nothing else was changed.
+        if request.path.startswith(API_PREFIX):
+            return _json(507, _("The server has no space left to keep the file sent."))
+        return render(request, "507.html", status=507)
     if request.path.startswith(API_PREFIX):
         return _json(
             http.HTTP_500_INTERNAL_SERVER_ERROR,
