@@ -21,7 +21,7 @@ def full_media(settings, tmp_path):
     media = tmp_path / "media"
     media.mkdir()
     mounted = os.geteuid() == 0 and (
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             ["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(media)],
             capture_output=True,
             check=False,
@@ -33,7 +33,7 @@ def full_media(settings, tmp_path):
     try:
         yield media
     finally:
-        subprocess.run(["/bin/umount", str(media)], check=False)  # noqa: S603
+        subprocess.run(["/bin/umount", str(media)], check=False)
 
 
 def files_under(folder):
