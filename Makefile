@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cohesion
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean
+.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean load
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -75,6 +75,13 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Every key page under load (gunicorn, DEBUG off, PostgreSQL, Redis, a worker) against the
+# floor, with wrk from Debian; writes bench/load.md. LOAD_ARGS="--duration 5 --only home".
+load: install
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: install

@@ -43,7 +43,7 @@ def status_for_forged_https(tmp_path, **environment):
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "-c",
-            "python:portal.gunicorn",
+            "gunicorn.conf.py",
             "portal.wsgi",
             "--bind",
             f"127.0.0.1:{port}",

@@ -1,5 +1,6 @@
 """gunicorn's settings for Cohésion, read from the same environment as Django's settings:
-`gunicorn -c python:portal.gunicorn portal.wsgi`."""
+`gunicorn -c gunicorn.conf.py portal.wsgi` (gunicorn also reads this file by itself when
+started from the project folder)."""
 
 import os
 

@@ -1,0 +1,308 @@
+"""`make load`: every key page under load, as a deployment serves it, against the floor.
+
+    .venv/bin/python bench/load.py [--duration 20] [--fresh] [--only home,explorer]
+
+Production settings (DEBUG off), PostgreSQL (LOAD_DATABASE_URL, default database
+`cohesion_load`, created and loaded with the region on first use; --fresh rebuilds it), Redis
+(LOAD_REDIS_URL, default db 9), gunicorn with 2 workers and a Celery worker. wrk (Debian's
+package) drives 20 concurrent connections on each page for --duration seconds, anonymous and
+logged in (the demo association member). The floor is the smallest Django application, one view
+answering « ok » (bench/floor.py), under the same gunicorn command and load, in the same run.
+Prints req/s, p50, p95, p99, errors and the share of the floor, and writes bench/load.md.
+
+Goals (issue « Fast under load »): anonymous pages ≥ 1/3 of the floor's throughput, logged-in
+pages ≥ 1/10, p95 < 250 ms, no errors.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORT, FLOOR_PORT = 8790, 8791
+CONNECTIONS, THREADS = 20, 2
+DATABASE_URL = os.environ.get(
+    "LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cohesion_load"
+)
+REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
+ENV = {
+    **os.environ,
+    "DEBUG": "false",
+    "SECRET_KEY": "load-benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "VAR_DIR": str(ROOT / "var" / "load"),
+    "LOG_LEVEL": "WARNING",
+}
+RESULT = re.compile(r"RESULT (.*)")
+
+# What the shell prints for the pages: paths that depend on the loaded data.
+DISCOVER = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from portal.accounts.models import User
+from portal.committees.models import Committee
+from portal.knowledge.models import Resource
+from territories.models import Indicator, MapLayer, Territory
+
+member = User.objects.get(email="membre@cohesion.example")
+session = SessionStore()
+session[SESSION_KEY] = str(member.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+session.create()
+commune = Territory.objects.filter(level="commune").order_by("-population").first()
+layer = MapLayer.objects.filter(level="commune").order_by("-period", "indicator__slug").first()
+resource = Resource.objects.filter(status="published", visibility="public").first()
+committee = Committee.objects.filter(access="public").first()
+indicator = Indicator.objects.get(slug="taux-pauvrete")
+print(json.dumps({
+    "session": session.session_key,
+    "commune": commune.get_absolute_url(),
+    "epci": commune.epci.get_absolute_url(),
+    "compare": f"/territoires/comparer/?t=commune/{commune.code}&t=epci/{commune.epci.code}",
+    "layer": f"/carte/couche/{layer.indicator.slug}/commune/{layer.period}.json",
+    "resource": resource.get_absolute_url(),
+    "committee": committee.get_absolute_url() if committee else None,
+    "indicator": indicator.get_absolute_url(),
+    "api_territory": f"/api/v1/territories/{commune.pk}/",
+}))
+"""
+
+
+def pages(found):
+    listed = {
+        "home": "/",
+        "explorer": "/carte/",
+        "commune layer": found["layer"],
+        "commune portrait": found["commune"],
+        "EPCI portrait": found["epci"],
+        "compare": found["compare"],
+        "indicator sheet": found["indicator"],
+        "signals": "/territoires/signaux/",
+        "resource page": found["resource"],
+        "search": "/ressources/recherche/?q=pauvrete",
+        "committee page": found["committee"],
+        "API territories (communes)": "/api/v1/territories/?level=commune",
+        "API values (EPCI)": "/api/v1/values/?indicator=taux-pauvrete&level=epci&period=2021",
+        "API territory": found["api_territory"],
+    }
+    return {name: path for name, path in listed.items() if path}
+
+
+def manage(*args, capture=False):
+    return subprocess.run(
+        [str(BIN / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=capture,
+        text=True,
+    ).stdout
+
+
+def prepare(*, fresh):
+    import psycopg
+
+    base, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if fresh and exists:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "--noinput", capture=True)
+    manage("collectstatic", "--noinput", capture=True)
+    loaded = manage(
+        "shell",
+        "-c",
+        "from territories.models import Territory; print(Territory.objects.count())",
+        capture=True,
+    )
+    if int(loaded.strip().splitlines()[-1]) == 0:
+        print("Loading the region (first use of this database)…", flush=True)
+        manage("load_reference")
+        manage("create_demo_accounts", capture=True)
+        manage("load_territories", "data/paysdelaloire")
+        manage("load_analyses")
+        manage("load_demo_committees")
+        manage("load_demo_resources")
+
+
+def serve(app, port):
+    return subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until_up(port, path="/"):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def status_of(port, path, cookie):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip"}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def wrk(port, path, *, duration, cookie=None):
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{duration}s",
+        "-s",
+        str(ROOT / "bench" / "load.lua"),
+        "-H",
+        "Accept-Encoding: gzip",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = dict(item.split("=") for item in RESULT.search(output).group(1).split())
+    figures = {key: float(value) for key, value in fields.items()}
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
+    parser.add_argument("--fresh", action="store_true", help="reload the region from empty")
+    parser.add_argument("--only", default="", help="comma-separated page names")
+    arguments = parser.parse_args()
+    if subprocess.run(["which", "wrk"], capture_output=True, check=False).returncode:
+        raise SystemExit("wrk is needed: apt-get install wrk (make load installs it)")
+
+    prepare(fresh=arguments.fresh)
+    found = json.loads(manage("shell", "-c", DISCOVER, capture=True).strip().splitlines()[-1])
+    cookie = f"sessionid={found['session']}"
+    chosen = pages(found)
+    if arguments.only:
+        wanted = {name.strip() for name in arguments.only.split(",")}
+        chosen = {name: path for name, path in chosen.items() if name in wanted}
+
+    floor_server = serve("bench.floor:application", FLOOR_PORT)
+    try:
+        wait_until_up(FLOOR_PORT)
+        floor = wrk(FLOOR_PORT, "/", duration=arguments.duration)
+    finally:
+        floor_server.terminate()
+        floor_server.wait()
+    print(f"floor: {floor['rps']:.0f} req/s, p95 {floor['p95']:.1f} ms", flush=True)
+
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "portal", "worker", "--concurrency=1", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = serve("portal.wsgi", PORT)
+    rows = []
+    try:
+        wait_until_up(PORT, "/healthz")
+        for name, path in chosen.items():
+            for who, who_cookie in (("anonymous", None), ("logged in", cookie)):
+                status = status_of(PORT, path, who_cookie)
+                figures = wrk(PORT, path, duration=arguments.duration, cookie=who_cookie)
+                goal = 1 / 3 if who == "anonymous" else 1 / 10
+                share = figures["rps"] / floor["rps"]
+                met = share >= goal and figures["p95"] < 250 and not figures["errors"]
+                rows.append((name, who, status, figures, share, met))
+                print(
+                    f"{name:28} {who:10} {status} {figures['rps']:8.0f} req/s  "
+                    f"p95 {figures['p95']:7.1f} ms  errors {figures['errors']:.0f}  "
+                    f"{share:.2f} of the floor  {'ok' if met else 'NOT MET'}",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        worker.terminate()
+        server.wait()
+        worker.wait()
+    write_report(rows, floor, arguments.duration)
+
+
+def write_report(rows, floor, duration):
+    memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    lines = [
+        "# Load test (`make load`)",
+        "",
+        f"{datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
+        f"{int(memory) // 1024 // 1024} GiB; gunicorn 2 workers, DEBUG off, PostgreSQL, Redis, "
+        f"a Celery worker; wrk {CONNECTIONS} connections, {duration} s per row.",
+        "",
+        f"Floor (one Django view answering « ok », same server): **{floor['rps']:.0f} req/s**, "
+        f"p95 {floor['p95']:.1f} ms.",
+        "",
+        "| page | who | status | req/s | p50 ms | p95 ms | p99 ms | errors | share of floor "
+        "| goal |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, who, status, figures, share, met in rows:
+        lines.append(
+            f"| {name} | {who} | {status} | {figures['rps']:.0f} | {figures['p50']:.1f} | "
+            f"{figures['p95']:.1f} | {figures['p99']:.1f} | {figures['errors']:.0f} | "
+            f"{share:.2f} | {'met' if met else 'not met'} |"
+        )
+    lines += [
+        "",
+        "Goals: anonymous ≥ 0.33 of the floor, logged in ≥ 0.10, p95 < 250 ms, no errors.",
+        "",
+    ]
+    (ROOT / "bench" / "load.md").write_text("\n".join(lines))
+    print("Written to bench/load.md")
+
+
+if __name__ == "__main__":
+    main()
