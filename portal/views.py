@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from jobs.selectors import health_report
-from portal.knowledge.search import readable_by
-from portal.knowledge.selectors import axes_with_preconisations
+from portal.knowledge.reference.selectors import axes_with_preconisations
+from portal.knowledge.search.selectors import readable_by
 
 
 def home(request):

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from portal.knowledge import urls_reading, urls_resources, views
+from portal.knowledge.reference import views
+from portal.knowledge.resources import urls as urls_resources
+from portal.knowledge.search import urls as urls_reading
 
 app_name = "knowledge"
 

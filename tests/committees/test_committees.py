@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.models import Committee, CommitteeMembership
-from portal.knowledge import search
-from portal.knowledge import services_resources as services
 from portal.knowledge.choices import ResourceKind, Visibility
 from portal.knowledge.models import Resource
+from portal.knowledge.resources import services
+from portal.knowledge.search import selectors as search
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from portal import urls as site_urls
 from portal.knowledge import urls as knowledge_urls
-from portal.knowledge import urls_reading, urls_resources
-from portal.knowledge.api_resources import router
+from portal.knowledge.resources import urls as urls_resources
+from portal.knowledge.resources.api import router
+from portal.knowledge.search import urls as urls_reading
 
 
 def _names(patterns):

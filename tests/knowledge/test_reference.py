@@ -1,7 +1,7 @@
 import pytest
 
 from portal.knowledge.models import Axis, Preconisation
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 
 pytestmark = pytest.mark.django_db
 

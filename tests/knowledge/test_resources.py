@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.knowledge import selectors_resources as selectors
-from portal.knowledge import services_resources as services
 from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource, ReviewEvent
+from portal.knowledge.resources import selectors, services
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from jobs.models import Job
 from portal.celery import app as celery_app
-from portal.knowledge import search
 from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
 from portal.knowledge.models import Attachment, NarrativeStep, Preconisation, Resource, Theme
-from portal.knowledge.services import reference_preconisations_load
-from portal.knowledge.services_search import attachment_text_extract_later
+from portal.knowledge.reference.services import reference_preconisations_load
+from portal.knowledge.search import selectors as search
+from portal.knowledge.search.services import attachment_text_extract_later
 from territories.models import Indicator
 
 ATOM = "{http://www.w3.org/2005/Atom}"

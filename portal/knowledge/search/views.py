@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.knowledge import search
 from portal.knowledge.choices import ResourceKind
+from portal.knowledge.search import selectors as search
 from territories import explorer
 
 FACET_TITLES = {

@@ -6,13 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.knowledge import narrative
-from portal.knowledge import selectors_resources as selectors
-from portal.knowledge import services_resources as services
 from portal.knowledge.choices import ResourceKind
-from portal.knowledge.forms_resources import AttachmentForm, ResourceForm, ReviewForm
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource
+from portal.knowledge.narrative import forms as narrative
+from portal.knowledge.resources import selectors, services
+from portal.knowledge.resources.forms import AttachmentForm, ResourceForm, ReviewForm
 
 
 def _visible_or_404(request, slug):

@@ -1,5 +1,5 @@
 from jobs.tasks import job_task
-from portal.knowledge import services_search
+from portal.knowledge.search import services as services_search
 
 
 @job_task("knowledge.extract_attachment_text")

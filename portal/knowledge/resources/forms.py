@@ -7,7 +7,7 @@ from portal.accounts.rules import is_curator
 from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceKind, Visibility
 from portal.knowledge.models import Resource
-from portal.knowledge.services_resources import attachment_check
+from portal.knowledge.resources.services import attachment_check
 from territories.models import Indicator, Territory
 
 

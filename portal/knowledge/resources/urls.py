@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.knowledge import views_resources as views
+from portal.knowledge.resources import views
 
 urlpatterns = [
     path("ressources/nouvelle/", views.resource_create, name="resource_create"),

@@ -12,7 +12,7 @@ from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceStatus, Visibility
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import NarrativeStep, Preconisation, Resource, Theme
-from portal.knowledge.services_search import refresh_search_text
+from portal.knowledge.search.services import refresh_search_text
 from territories.models import Indicator, Territory
 
 DEMO_FILE = Path(settings.BASE_DIR) / "data" / "reference" / "demo_resources.json"

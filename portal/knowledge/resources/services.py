@@ -20,8 +20,8 @@ from portal.accounts.choices import PortalGroup
 from portal.knowledge.choices import ResourceStatus, ReviewAction, Visibility
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource, ReviewEvent, Revision
-from portal.knowledge.selectors_resources import SNAPSHOT_FIELDS, stale_resources
-from portal.knowledge.services_search import refresh_search_text
+from portal.knowledge.resources.selectors import SNAPSHOT_FIELDS, stale_resources
+from portal.knowledge.search.services import refresh_search_text
 
 ATTACHMENT_MAX_BYTES = getattr(settings, "ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Declared extension -> the MIME type `filetype` must read in the content.
@@ -250,7 +250,7 @@ def _record(*, resource, action, user, comment="", notify=True):
     )
     if notify:
         # Registers the task in this process too (until the app's ready() imports it).
-        from portal.knowledge import tasks  # noqa: F401
+        from portal.knowledge.curation import tasks  # noqa: F401
 
         job_enqueue(
             kind="knowledge.notify_authors",

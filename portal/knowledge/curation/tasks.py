@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from jobs.tasks import job_task
-from portal.knowledge import services_resources
+from portal.knowledge.resources import services as services_resources
 
 
 @job_task("knowledge.notify_authors")

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
-from portal.knowledge.selectors_resources import audience_q
+from portal.knowledge.resources.selectors import audience_q
 from territories.models import Territory
 from territories.selectors import territory_ancestor_ids, territory_family_ids
 

@@ -5,7 +5,8 @@ take "recherche" and "flux" for slugs."""
 
 from django.urls import path
 
-from portal.knowledge import feeds, views_reading
+from portal.knowledge.resources import feeds
+from portal.knowledge.search import views as views_reading
 
 urlpatterns = [
     path("ressources/recherche/", views_reading.search_page, name="search"),

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from rest_framework import routers, serializers, viewsets
 
 from portal.knowledge.models import Preconisation, Resource, Theme
-from portal.knowledge.search import readable_by
+from portal.knowledge.search.selectors import readable_by
 from territories.models import Indicator, Territory
 
 

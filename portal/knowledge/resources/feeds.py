@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from portal.knowledge.models import Preconisation, Theme
-from portal.knowledge.search import readable_by
+from portal.knowledge.search.selectors import readable_by
 
 FEED_SIZE = 30
 
