@@ -9,8 +9,8 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from portal.knowledge.curation import tasks  # noqa: F401 - registers the job tasks
+        from portal.knowledge.resources.sections import territory_section
         from portal.knowledge.search import tasks as search_tasks  # noqa: F401
-        from portal.knowledge.search.views import territory_section
         from territories.portrait import register_section
 
         register_section(territory_section)

@@ -10,11 +10,6 @@ from tests.e2e.test_explorer import mapped  # noqa: F401 - fixture
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _reading_urls(settings):
-    settings.ROOT_URLCONF = "tests.knowledge.reading_urls"
-
-
 def publish(title, summary, *, kind=ResourceKind.PRACTICE_SHEET, slug, **links):
     from django.utils import timezone
 

@@ -1,15 +1,12 @@
-"""Authoring the steps of a narrative map: a text and a state of the map explorer each."""
+"""The form of a narrative map's steps: a text and a state of the map explorer each."""
 
 from urllib.parse import parse_qs, urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.knowledge.markdown import markdown_to_html
-from portal.knowledge.models import NarrativeStep
 from territories import explorer
 
 
@@ -52,20 +49,3 @@ def steps_initial(resource):
         {"title": s.title, "text": s.text, "map_state": s.map_state}
         for s in resource.steps.order_by("position")
     ]
-
-
-def steps_replace(*, resource, steps):
-    """Replace the steps of a narrative map by these, in order."""
-    with transaction.atomic():
-        resource.steps.all().delete()
-        NarrativeStep.objects.bulk_create(
-            NarrativeStep(
-                resource=resource,
-                position=position,
-                title=step["title"],
-                text=step["text"],
-                text_html=markdown_to_html(step["text"]),
-                map_state=step["map_state"],
-            )
-            for position, step in enumerate(steps, start=1)
-        )

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from portal.knowledge.models import Preconisation
 from portal.knowledge.reference.selectors import axes_with_preconisations
-from portal.knowledge.search.selectors import resources_for_preconisation
+from portal.knowledge.resources.selectors import resources_for_preconisation
 from territories.models import Indicator
 
 

@@ -4,7 +4,6 @@ from django.db.models import Prefetch
 from rest_framework import routers, serializers, viewsets
 
 from portal.knowledge.models import Preconisation, Resource, Theme
-from portal.knowledge.search.selectors import readable_by
 from territories.models import Indicator, Territory
 
 
@@ -57,7 +56,7 @@ class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
             return Resource.objects.none()
         return (
-            readable_by(self.request.user)
+            Resource.objects.readable_by(self.request.user)
             .select_related("organisation")
             .prefetch_related(
                 Prefetch("themes", queryset=Theme.objects.only("slug")),

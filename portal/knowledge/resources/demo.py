@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceStatus, Visibility
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import NarrativeStep, Preconisation, Resource, Theme
+from portal.knowledge.resources.audiences import committee_audience
 from portal.knowledge.search.services import refresh_search_text
 from territories.models import Indicator, Territory
 
@@ -35,7 +35,7 @@ def demo_resources_load(*, path=DEMO_FILE):
         for item in data["resources"]:
             committee = None
             if item.get("committee"):
-                committee = Committee.objects.filter(slug=item["committee"]).first()
+                committee = committee_audience().find(item["committee"])
                 if committee is None:
                     counts["skipped"] += 1
                     continue

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from portal.knowledge.models import Preconisation, Theme
-from portal.knowledge.search.selectors import readable_by
+from portal.knowledge.models import Preconisation, Resource, Theme
 
 FEED_SIZE = 30
 
@@ -22,7 +21,7 @@ class ResourcesFeed(Feed):
 
     def resources(self, obj):
         # Feeds are read by anonymous clients: only public resources, whoever asks.
-        return readable_by(None).select_related("organisation")
+        return Resource.objects.readable_by(None).select_related("organisation")
 
     def items(self, obj=None):
         return self.resources(obj).order_by("-published_at", "pk")[:FEED_SIZE]

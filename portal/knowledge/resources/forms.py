@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
 from portal.accounts.rules import is_curator
-from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceKind, Visibility
 from portal.knowledge.models import Resource
-from portal.knowledge.resources.services import attachment_check
+from portal.knowledge.resources.attachments import attachment_check
+from portal.knowledge.resources.audiences import committee_audience
 from territories.models import Indicator, Territory
 
 
@@ -66,7 +66,7 @@ class ResourceForm(forms.ModelForm):
             ).distinct()
             self.fields["organisation"].required = True
         self.fields["organisation"].queryset = organisations
-        committees = Committee.objects.all() if is_curator(user) else Committee.objects.of(user)
+        committees = committee_audience().may_share_with(user)
         self.fields["committee"].queryset = committees.order_by("name")
         self.fields["committee"].help_text = _(
             "For the visibility « One committee »: the committee whose members alone may "
@@ -133,7 +133,15 @@ class AttachmentForm(forms.Form):
         return uploaded
 
 
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class RevisionsCompareForm(forms.Form):
+    """Which two revisions to compare (?de=…&a=…); a value that is not a number is ignored."""
+
+    de = forms.IntegerField(required=False, min_value=1)
+    a = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        self.is_valid()
+
+    def value(self, name):
+        return self.cleaned_data.get(name)

@@ -6,61 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.knowledge.choices import ResourceKind, ResourceStatus, ReviewAction, Visibility
-
-
-class Axis(models.Model):
-    """One of the four axes of the CESER report that group its préconisations."""
-
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        verbose_name = _("axis")
-        verbose_name_plural = _("axes")
-        ordering = ["number"]
-
-    def __str__(self):
-        return f"{self.number}. {self.title}"
-
-
-class Preconisation(models.Model):
-    """A recommendation (préconisation) of the report that the portal serves."""
-
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    axis = models.ForeignKey(
-        Axis, verbose_name=_("axis"), on_delete=models.PROTECT, related_name="preconisations"
-    )
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    portal_answer = models.TextField(_("what the portal does for it"), blank=True)
-
-    class Meta:
-        verbose_name = _("préconisation")
-        verbose_name_plural = _("préconisations")
-        ordering = ["number"]
-
-    def __str__(self):
-        return f"{self.number}. {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("knowledge:preconisation_detail", args=[self.number])
-
-
-class Theme(models.Model):
-    """A theme of the knowledge base (housing, childhood, isolation…)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("identifier"), max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
+from portal.knowledge.resources.visibility import ResourceQuerySet
 
 
 class Resource(models.Model):
@@ -88,10 +35,13 @@ class Resource(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     themes = models.ManyToManyField(
-        Theme, verbose_name=_("themes"), blank=True, related_name="resources"
+        "knowledge.Theme", verbose_name=_("themes"), blank=True, related_name="resources"
     )
     preconisations = models.ManyToManyField(
-        Preconisation, verbose_name=_("préconisations"), blank=True, related_name="resources"
+        "knowledge.Preconisation",
+        verbose_name=_("préconisations"),
+        blank=True,
+        related_name="resources",
     )
     territories = models.ManyToManyField(
         "territories.Territory", verbose_name=_("territories"), blank=True, related_name="resources"
@@ -102,6 +52,9 @@ class Resource(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # A string reference, not an import: the knowledge base sits below the committees app and
+    # never imports it. The foreign key keeps the database's integrity (PROTECT); who sits on
+    # the committee is asked through the audience hook (resources/audiences.py).
     committee = models.ForeignKey(
         "committees.Committee",
         verbose_name=_("committee"),
@@ -131,6 +84,8 @@ class Resource(models.Model):
         editable=False, blank=True, help_text="plain text of the body and attachments, for search"
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("resource")
@@ -197,46 +152,3 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.resource_id} r{self.number}"
-
-
-class ReviewEvent(models.Model):
-    """A step of the curation workflow (submitted, changes requested, published…) with its
-    comment."""
-
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=ReviewAction.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.resource_id} {self.action}"
-
-
-class NarrativeStep(models.Model):
-    """A step of a narrative map: a text and a state of the map explorer (its permalink)."""
-
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
-    title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text (Markdown)"))
-    text_html = models.TextField(editable=False, blank=True)
-    map_state = models.CharField(
-        _("map"),
-        max_length=500,
-        help_text=_("The address of the map explorer showing this step (its permalink)."),
-    )
-
-    class Meta:
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(fields=["resource", "position"], name="narrative_step_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.resource_id} #{self.position}"

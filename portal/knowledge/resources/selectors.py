@@ -1,61 +1,25 @@
-"""Reads about resources: who sees what, the review queue, revisions and their differences."""
+"""Reads about resources: one to read, lists of them, revisions and their differences.
+
+Who may read what is decided in visibility.py (Resource.objects.readable_by / visible_to)."""
 
 import difflib
 
-from django.db.models import Q
-from django.utils import timezone
-
-from portal.accounts.choices import MembershipRole
-from portal.accounts.models import Organisation
-from portal.accounts.rules import is_curator
-from portal.committees.models import Committee
-from portal.knowledge.choices import ResourceStatus, Visibility
 from portal.knowledge.models import Resource
+from territories.selectors import territory_ancestor_ids
 
 SNAPSHOT_FIELDS = ("title", "summary", "body", "kind", "external_url")
-
-
-def _owned_q(user):
-    """Resources `user` wrote, or that belong to an organisation `user` administers."""
-    administered = Organisation.objects.filter(
-        memberships__user=user, memberships__role=MembershipRole.ADMIN
-    ).values("pk")
-    authored = Resource.objects.filter(authors=user).values("pk")
-    return Q(pk__in=authored) | Q(organisation__in=administered)
-
-
-def audience_q(user):
-    """Which resources `user` may read by their visibility: public ones for everyone,
-    members-only ones once logged in, a committee's ones for its members; curators read
-    them all."""
-    if user is None or not user.is_authenticated:
-        return Q(visibility=Visibility.PUBLIC)
-    if is_curator(user):
-        return Q()
-    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(
-        visibility=Visibility.COMMITTEE, committee__in=Committee.objects.of(user).values("pk")
-    )
+LIST_FIELDS = ("title", "slug", "kind", "summary", "published_at")
 
 
 def visible_resources(user):
-    """Every resource `user` may open.
-
-    Visitors: published and public. Logged-in people: what they may read once published
-    (audience_q), plus whatever they wrote or their organisation owns. Curators:
-    everything.
-    """
-    queryset = Resource.objects.all()
-    if user is None or not user.is_authenticated:
-        return queryset.filter(status=ResourceStatus.PUBLISHED, visibility=Visibility.PUBLIC)
-    if is_curator(user):
-        return queryset
-    return queryset.filter((Q(status=ResourceStatus.PUBLISHED) & audience_q(user)) | _owned_q(user))
+    """Every resource `user` may open (see ResourceQuerySet.visible_to)."""
+    return Resource.objects.visible_to(user)
 
 
 def resource_for_reading(*, user, slug):
     """The resource with what its page shows, or Resource.DoesNotExist."""
     return (
-        visible_resources(user)
+        Resource.objects.visible_to(user)
         .select_related("organisation", "created_by", "committee")
         .prefetch_related("authors", "themes", "preconisations", "territories", "indicators")
         .get(slug=slug)
@@ -64,42 +28,37 @@ def resource_for_reading(*, user, slug):
 
 def resources_of(*, user):
     """The "my resources" list: written by `user` or owned by an organisation they run."""
+    return Resource.objects.owned_by(user).select_related("organisation").order_by("-updated_at")
+
+
+def resources_for_territory(*, territory, user, limit=20):
+    """Published readable resources tagged on the territory or on a territory containing it."""
     return (
-        Resource.objects.filter(_owned_q(user))
-        .select_related("organisation")
-        .order_by("-updated_at")
+        Resource.objects.readable_by(user)
+        .filter(territories__in=territory_ancestor_ids(territory=territory))
+        .distinct()
+        .only(*LIST_FIELDS)
+        .order_by("-published_at", "title")[:limit]
     )
 
 
-def resource_is_stale(*, resource, today=None):
-    today = today or timezone.localdate()
+def resources_for_committee(*, committee, user):
+    """Published resources shared with the committee that `user` may read."""
     return (
-        resource.status == ResourceStatus.PUBLISHED
-        and resource.review_date is not None
-        and resource.review_date < today
+        Resource.objects.readable_by(user)
+        .filter(committee=committee)
+        .only(*LIST_FIELDS)
+        .order_by("-published_at", "title")
     )
 
 
-def stale_resources(*, today=None):
-    today = today or timezone.localdate()
-    return Resource.objects.filter(status=ResourceStatus.PUBLISHED, review_date__lt=today).order_by(
-        "review_date"
+def resources_for_preconisation(*, preconisation, user):
+    return (
+        Resource.objects.readable_by(user)
+        .filter(preconisations=preconisation)
+        .only(*LIST_FIELDS)
+        .order_by("-published_at", "title")
     )
-
-
-def review_queue(*, today=None):
-    """What curators have to look at: submissions first (oldest first), then stale pages."""
-    submitted = (
-        Resource.objects.filter(status=ResourceStatus.SUBMITTED)
-        .select_related("organisation")
-        .order_by("updated_at")
-    )
-    stale = stale_resources(today=today).select_related("organisation")
-    return {"submitted": list(submitted), "stale": list(stale)}
-
-
-def review_history(*, resource):
-    return resource.events.select_related("author").order_by("-created_at", "-pk")
 
 
 def revisions_of(*, resource):

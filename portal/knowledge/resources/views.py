@@ -1,20 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.knowledge.choices import ResourceKind
+from portal.knowledge.curation import selectors as curation
+from portal.knowledge.curation.forms import ReviewForm
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource
-from portal.knowledge.narrative import forms as narrative
-from portal.knowledge.resources import selectors, services
-from portal.knowledge.resources.forms import AttachmentForm, ResourceForm, ReviewForm
+from portal.knowledge.resources import attachments, selectors, services
+from portal.knowledge.resources.forms import AttachmentForm, ResourceForm, RevisionsCompareForm
 
 
-def _visible_or_404(request, slug):
+def visible_or_404(request, slug):
     try:
         return selectors.resource_for_reading(user=request.user, slug=slug)
     except Resource.DoesNotExist:
@@ -22,7 +22,7 @@ def _visible_or_404(request, slug):
 
 
 def resource_detail(request, slug, template="knowledge/resource_detail.html"):
-    resource = _visible_or_404(request, slug)
+    resource = visible_or_404(request, slug)
     user = request.user
     can_see_history = user.has_perm("knowledge.view_resource_history", resource)
     return render(
@@ -31,8 +31,8 @@ def resource_detail(request, slug, template="knowledge/resource_detail.html"):
         {
             "resource": resource,
             "attachments": resource.attachments.all(),
-            "is_stale": selectors.resource_is_stale(resource=resource),
-            "events": selectors.review_history(resource=resource) if can_see_history else None,
+            "is_stale": curation.resource_is_stale(resource=resource),
+            "events": curation.review_history(resource=resource) if can_see_history else None,
             "can_see_history": can_see_history,
             "can_edit": user.has_perm("knowledge.change_resource", resource),
             "can_submit": user.has_perm("knowledge.submit_resource", resource),
@@ -73,7 +73,7 @@ def resource_create(request):
 
 @login_required
 def resource_edit(request, slug):
-    resource = _visible_or_404(request, slug)
+    resource = visible_or_404(request, slug)
     if not request.user.has_perm("knowledge.change_resource", resource):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, instance=resource, user=request.user)
@@ -105,44 +105,14 @@ def resource_edit(request, slug):
     return _form_page(request, form, resource)
 
 
-TRANSITIONS = {
-    "submit": services.resource_submit,
-    "request_changes": services.resource_request_changes,
-    "publish": services.resource_publish,
-    "archive": services.resource_archive,
-}
-
-
-@login_required
-@require_POST
-def resource_transition(request, slug, action):
-    resource = _visible_or_404(request, slug)
-    comment = request.POST.get("comment", "")
-    try:
-        if action in TRANSITIONS:
-            TRANSITIONS[action](user=request.user, resource=resource, comment=comment)
-        elif action in ("feature", "unfeature"):
-            services.resource_feature(
-                user=request.user, resource=resource, featured=action == "feature"
-            )
-        else:
-            raise Http404
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("knowledge:resource_manage", slug=resource.slug)
-
-
 @login_required
 def attachment_upload(request, slug):
-    resource = _visible_or_404(request, slug)
+    resource = visible_or_404(request, slug)
     if not request.user.has_perm("knowledge.change_resource", resource):
         raise PermissionDenied
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.attachment_add(
+        attachments.attachment_add(
             user=request.user, resource=resource, uploaded=form.cleaned_data["file"]
         )
         messages.success(request, _("File attached."))
@@ -167,7 +137,7 @@ def attachment_download(request, pk):
 
 
 def _history_or_403(request, slug):
-    resource = _visible_or_404(request, slug)
+    resource = visible_or_404(request, slug)
     if not request.user.has_perm("knowledge.view_resource_history", resource):
         raise PermissionDenied
     return resource
@@ -176,13 +146,10 @@ def _history_or_403(request, slug):
 def revision_list(request, slug):
     resource = _history_or_403(request, slug)
     revisions = list(selectors.revisions_of(resource=resource))
-    diff, old, new = None, None, None
+    diff = None
+    compare = RevisionsCompareForm(request.GET)
     numbers = {r.number: r for r in revisions}
-    try:
-        old = numbers.get(int(request.GET.get("de", "")))
-        new = numbers.get(int(request.GET.get("a", "")))
-    except ValueError:
-        pass
+    old, new = numbers.get(compare.value("de")), numbers.get(compare.value("a"))
     if old and new:
         diff = selectors.revision_diff(old=old, new=new)
     return render(
@@ -202,7 +169,7 @@ def revision_list(request, slug):
 @login_required
 @require_POST
 def revision_restore(request, slug, number):
-    resource = _visible_or_404(request, slug)
+    resource = visible_or_404(request, slug)
     if not request.user.has_perm("knowledge.restore_revision", resource):
         raise PermissionDenied
     revision = get_object_or_404(resource.revisions, number=number)
@@ -212,41 +179,9 @@ def revision_restore(request, slug, number):
 
 
 @login_required
-def review_queue(request):
-    if not request.user.has_perm("knowledge.review_resource"):
-        raise PermissionDenied
-    return render(request, "knowledge/resource_queue.html", selectors.review_queue())
-
-
-@login_required
 def my_resources(request):
     return render(
         request,
         "knowledge/resource_mine.html",
         {"resources": selectors.resources_of(user=request.user)},
-    )
-
-
-@login_required
-def narrative_steps(request, slug):
-    """Compose the steps of a narrative map (each a text and an explorer permalink)."""
-    resource = _visible_or_404(request, slug)
-    if not request.user.has_perm("knowledge.change_resource", resource):
-        raise PermissionDenied
-    if resource.kind != ResourceKind.NARRATIVE_MAP:
-        raise Http404(_("This resource is not a narrative map."))
-    formset = narrative.StepFormSet(
-        request.POST or None, initial=None if request.POST else narrative.steps_initial(resource)
-    )
-    if request.method == "POST" and formset.is_valid():
-        steps = [
-            form.cleaned_data
-            for form in formset.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        narrative.steps_replace(resource=resource, steps=steps)
-        messages.success(request, _("The steps were saved."))
-        return redirect("knowledge:resource_manage", slug=resource.slug)
-    return render(
-        request, "knowledge/narrative_steps.html", {"resource": resource, "formset": formset}
     )

@@ -1,7 +1,7 @@
 from jobs.tasks import job_task
-from portal.knowledge.search import services as services_search
+from portal.knowledge.search import services
 
 
 @job_task("knowledge.extract_attachment_text")
 def extract_attachment_text(*, job, attachment_id):
-    return services_search.attachment_text_extract(attachment_id=attachment_id)
+    return services.attachment_text_extract(attachment_id=attachment_id)

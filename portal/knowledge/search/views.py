@@ -1,17 +1,11 @@
-"""Reading the knowledge base: search with facets, a narrative map, and the
-"what is being done here" section of territory portraits."""
-
-from urllib.parse import urlsplit
+"""The search page: results, and facets that add or remove a filter."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from portal.knowledge.choices import ResourceKind
 from portal.knowledge.search import selectors as search
-from territories import explorer
+from portal.knowledge.search.forms import SearchForm
 
 FACET_TITLES = {
     "type": _("Kind"),
@@ -43,16 +37,12 @@ def _facet_links(request, facets):
 
 
 def search_page(request):
-    query = request.GET.get("q", "").strip()[:200]
-    filters = search.Filters.from_params(request.GET)
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    form = SearchForm(request.GET)
+    query, page_number = form.query, form.page_number
     result = search.search_resources(
         user=request.user,
         query=query,
-        filters=filters,
+        filters=form.filters(),
         offset=(page_number - 1) * search.PAGE_SIZE,
     )
     paginator = Paginator(range(result.total), search.PAGE_SIZE)
@@ -71,47 +61,3 @@ def search_page(request):
             "filtered": any(request.GET.get(name) for name in FACET_TITLES),
         },
     )
-
-
-def step_map(map_state):
-    """The explorer state of a step's permalink, with the addresses its map reads."""
-    params = QueryDict(urlsplit(map_state or "").query)
-    state, errors = explorer.state_from(params)
-    if state.get("indicator") is None:
-        return None
-    args = {"slug": state["indicator"], "level": state["level"], "period": state["period"]}
-    return {
-        **state,
-        "layer_url": reverse("territories:map_layer", kwargs=args),
-        "image_url": reverse("territories:map_image", kwargs=args),
-        "geometry_url": reverse("territories:map_geometry", kwargs={"level": state["level"]}),
-        "explorer_url": reverse("territories:explorer") + "?" + params.urlencode(),
-        "errors": errors,
-    }
-
-
-def narrative(request, slug):
-    resource = get_object_or_404(search.readable_by(request.user), slug=slug)
-    if resource.kind != ResourceKind.NARRATIVE_MAP:
-        raise Http404(_("This resource is not a narrative map."))
-    steps = list(resource.steps.order_by("position"))
-    labels = {i["slug"]: i["name"] for i in explorer.options()["indicators"]}
-    for step in steps:
-        step.map = step_map(step.map_state)
-        if step.map:
-            step.map["indicator_name"] = labels.get(step.map["indicator"], step.map["indicator"])
-    return render(request, "knowledge/narrative.html", {"resource": resource, "steps": steps})
-
-
-def territory_section(territory, request):
-    """Portrait section: published resources about the territory or a territory containing
-    it. Registered in KnowledgeConfig.ready()."""
-    user = getattr(request, "user", None)
-    resources = list(search.resources_for_territory(territory=territory, user=user))
-    return {
-        "title": _("What is being done here"),
-        "template": "knowledge/_territory_resources.html",
-        "resources": resources,
-        "search_url": reverse("knowledge:search")
-        + f"?territoire={territory.level}/{territory.code}",
-    }

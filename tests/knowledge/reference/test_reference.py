@@ -1,7 +1,10 @@
+"""The report's axes and préconisations: loaded once, each with its page."""
+
 import pytest
 
 from portal.knowledge.models import Axis, Preconisation
 from portal.knowledge.reference.services import reference_preconisations_load
+from territories.models import Indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +36,15 @@ def test_each_preconisation_has_a_public_page(client):
     assert response.status_code == 200
     assert "CLTSDS" in response.content.decode()
     assert client.get("/preconisations/14/").status_code == 404
+
+
+def test_preconisation_page_lists_its_resources_and_indicators(corpus, client, catalogue):
+    reference_preconisations_load()
+    preconisation = Preconisation.objects.get(number=11)
+    corpus["practice"].preconisations.set([preconisation])
+    corpus["practice"].indicators.set([Indicator.objects.get(slug="taux-pauvrete")])
+    corpus["members"].preconisations.set([preconisation])
+    page = client.get(preconisation.get_absolute_url()).content.decode()
+    assert "Rompre l&#x27;isolement des personnes âgées" in page
+    assert Indicator.objects.get(slug="taux-pauvrete").name in page
+    assert "réservé" not in page
