@@ -8,6 +8,7 @@ from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
 from portal.knowledge.curation import services as curation
 from portal.knowledge.models import Resource
 from portal.knowledge.resources import services
+from portal.knowledge.search.services import search_documents_refresh
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -50,6 +51,7 @@ def make(title, summary, body="", *, kind=ResourceKind.STUDY, year=2024, **field
     )
     for name, values in links.items():
         getattr(resource, name).set(values)
+    search_documents_refresh(Resource.objects.filter(pk=resource.pk))
     return resource
 
 

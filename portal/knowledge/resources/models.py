@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -83,6 +84,10 @@ class Resource(models.Model):
     search_text = models.TextField(
         editable=False, blank=True, help_text="plain text of the body and attachments, for search"
     )
+    # PostgreSQL's weighted French document (title A, summary B, text C), written by the
+    # services that change those fields (search/services.py) and matched through a GIN index
+    # (migration 0005). Unused on SQLite, which scores in Python (search/sqlite.py).
+    search_vector = SearchVectorField(null=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = ResourceQuerySet.as_manager()

@@ -1,7 +1,7 @@
 """Full-text search of the knowledge base, with facets: the one entry point, whichever engine.
 
-PostgreSQL matches a weighted tsvector through a GIN index (postgres.py); the embedded SQLite
-database scores in Python (sqlite.py). Both search only what the person may read
+PostgreSQL uses its own French full-text search (postgres.py); the embedded SQLite database
+a thin Python fallback (sqlite.py). Both search only what the person may read
 (Resource.objects.readable_by), so that nothing private reaches results, facet counts or
 excerpts; both are run by the same tests.
 """
@@ -75,7 +75,7 @@ def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0)
         results = engine().page(page_ids, query)
     else:
         facets, page_ids = count_and_rank(base, offset=offset, limit=limit)
-        by_pk = Resource.objects.defer("body", "body_html").in_bulk(page_ids)
+        by_pk = Resource.objects.defer("body", "body_html", "search_vector").in_bulk(page_ids)
         results = [by_pk[pk] for pk in page_ids]
         for resource in results:
             resource.excerpt = plain_excerpt(resource.summary)

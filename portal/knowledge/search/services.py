@@ -1,4 +1,8 @@
-"""Writes for search: the plain text of attachments and of a resource's searchable text."""
+"""Writes for search: a resource's searchable text (its body and its attachments' text) and,
+on PostgreSQL, the stored document that the GIN index serves (Resource.search_vector).
+
+Every service that changes a resource's title, summary, body or attachments calls
+refresh_search_text(); bulk writers (bench, imports) call search_documents_refresh()."""
 
 import io
 import logging
@@ -8,6 +12,7 @@ from django.utils.html import strip_tags
 
 from jobs.services import job_enqueue
 from portal.knowledge.models import Attachment, Resource
+from portal.knowledge.search import postgres
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +46,17 @@ def refresh_search_text(*, resource):
     )
     resource.search_text = "\n".join(part for part in parts if part)
     Resource.objects.filter(pk=resource.pk).update(search_text=resource.search_text)
+    search_documents_refresh(Resource.objects.filter(pk=resource.pk))
     return resource.search_text
+
+
+def search_documents_refresh(queryset=None):
+    """Recompute the stored search document of these resources (all by default) from their
+    title, summary and search text. PostgreSQL only: SQLite reads those fields directly."""
+    if not postgres.in_use():
+        return 0
+    queryset = Resource.objects.all() if queryset is None else queryset
+    return queryset.update(search_vector=postgres.document())
 
 
 def attachment_text_extract(*, attachment_id):

@@ -96,6 +96,8 @@ def test_every_facet_and_the_pages_come_from_one_ranking(small_geography, themes
         {"page": "99999999999999999999"},
         {"page": "abc"},
         {"q": "précarité" * 100},
+        {"q": "\x00"},
+        {"territoire": "98\x00"},
     ],
 )
 def test_invalid_parameters_are_left_out_never_an_error(corpus, client, params):

@@ -40,7 +40,9 @@ def test_excerpts_mark_matches_and_escape_the_rest(db):
     result = search.search_resources(user=None, query="précaire")
     excerpt = str(result.results[0].excerpt)
     assert "<mark>précarité</mark>" in excerpt
-    assert "&lt;script&gt;" in excerpt and "<script>" not in excerpt
+    # No markup but the marks: SQLite escapes the tag, PostgreSQL's ts_headline() drops it.
+    assert "<" not in excerpt.replace("<mark>", "").replace("</mark>", "")
+    assert "alert(1)" in excerpt
 
 
 def test_no_match_gives_no_facets(corpus):
