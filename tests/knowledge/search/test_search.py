@@ -60,13 +60,20 @@ def test_words_are_stemmed_without_their_accents_on_both_engines(db, query):
 
 
 def test_search_page_query_count_does_not_grow_with_results(
-    corpus, client, django_assert_max_num_queries
+    corpus, client, cast, django_assert_max_num_queries
 ):
+    """Facets, total and page ids in one query, the page's rows in a second (SQLite reads
+    the candidates' texts first to score them in Python); a logged-in reader adds the
+    session, the user and permission lookups."""
     for number in range(15):
         make(f"Précarité {number}", "Une étude sur la précarité.", slug=f"extra-{number}")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(3):
         page = client.get(reverse("knowledge:search"), {"q": "précarité", "type": "study"})
     assert page.context["result"].total == 16
+    client.force_login(cast.member)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("knowledge:search"), {"q": "précarité", "type": "study"})
+    assert page.context["result"].total == 17
 
 
 def test_isolees_finds_isolement(db):
