@@ -43,13 +43,6 @@ def committee_audience():
     return _audience[0]
 
 
-def sits_on(*, user, committee):
-    """Whether `user` is a member of `committee`."""
-    if user is None or not user.is_authenticated:
-        return False
-    return committee_audience().sits_on(user).filter(pk=committee.pk).exists()
-
-
 def may_share_with(*, user, committee):
     """Whether `user` may make `committee` the audience of a resource."""
     return committee_audience().may_share_with(user).filter(pk=committee.pk).exists()
