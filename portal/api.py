@@ -4,8 +4,8 @@ from rest_framework import routers
 
 from jobs.api import router as jobs_router
 from portal.accounts.api import router as accounts_router
-from portal.knowledge.api import router as knowledge_router
-from portal.knowledge.api_resources import router as resources_router
+from portal.knowledge.reference.api import router as knowledge_router
+from portal.knowledge.resources.api import router as resources_router
 from territories.api import ValuesView
 from territories.api import router as territories_router
 from territories.api_analysis import router as analysis_router

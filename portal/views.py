@@ -3,12 +3,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from jobs.selectors import health_report
-from portal.knowledge.search import readable_by
-from portal.knowledge.selectors import axes_with_preconisations
+from portal.knowledge.models import Resource
+from portal.knowledge.reference.selectors import axes_with_preconisations
 
 
 def home(request):
-    readable = readable_by(request.user).select_related("organisation").order_by("-published_at")
+    readable = (
+        Resource.objects.readable_by(request.user)
+        .select_related("organisation")
+        .order_by("-published_at")
+    )
     return render(
         request,
         "home.html",

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from jobs.models import Job
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 from tests.factories import InvitationFactory
 from tests.test_permission_matrix import MATRIX, resolve
 

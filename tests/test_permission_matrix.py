@@ -9,7 +9,7 @@ from django.urls import reverse
 from jobs.models import Job
 from portal.committees.choices import CommitteeAccess
 from portal.committees.models import Committee, CommitteeMembership
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 from territories.models import Territory
 from tests.factories import InvitationFactory
 

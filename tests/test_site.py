@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,11 @@ class CommitteesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from portal.committees.audiences import CommitteeMembershipAudience
         from portal.committees.sections import territory_section
+        from portal.knowledge.resources.audiences import register_committee_audience
         from territories.portrait import register_section
 
         register_section(territory_section)
+        # The knowledge base (below) asks who sits on which committee through this hook.
+        register_committee_audience(CommitteeMembershipAudience())

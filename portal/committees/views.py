@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from portal.committees import selectors
 from portal.committees.models import Committee
-from portal.knowledge.search import resources_for_committee
+from portal.knowledge.resources.selectors import resources_for_committee
 
 
 def committee_list(request):

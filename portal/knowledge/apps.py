@@ -8,8 +8,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from portal.knowledge import tasks, tasks_search  # noqa: F401 - registers the job tasks
-        from portal.knowledge.views_reading import territory_section
+        from portal.knowledge.curation import tasks  # noqa: F401 - registers the job tasks
+        from portal.knowledge.resources.sections import territory_section
+        from portal.knowledge.search import tasks as search_tasks  # noqa: F401
         from territories.portrait import register_section
 
         register_section(territory_section)

@@ -1,12 +1,20 @@
-from django.urls import path
+"""The knowledge base's addresses, one "knowledge" namespace gathered from its parts.
 
-from portal.knowledge import urls_reading, urls_resources, views
+Search and curation come before resources: "ressources/<slug>/" would otherwise take
+"recherche" or "a-relire" for a resource's slug (resources/services.py reserves them)."""
+
+from portal.knowledge.curation import urls as curation
+from portal.knowledge.narrative import urls as narrative
+from portal.knowledge.reference import urls as reference
+from portal.knowledge.resources import urls as resources
+from portal.knowledge.search import urls as search
 
 app_name = "knowledge"
 
 urlpatterns = [
-    path("preconisations/", views.preconisation_list, name="preconisation_list"),
-    path("preconisations/<int:number>/", views.preconisation_detail, name="preconisation_detail"),
+    *reference.urlpatterns,
+    *search.urlpatterns,
+    *curation.urlpatterns,
+    *narrative.urlpatterns,
+    *resources.urlpatterns,
 ]
-urlpatterns += urls_reading.urlpatterns
-urlpatterns += urls_resources.urlpatterns

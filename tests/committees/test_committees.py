@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.models import Committee, CommitteeMembership
-from portal.knowledge import search
-from portal.knowledge import services_resources as services
 from portal.knowledge.choices import ResourceKind, Visibility
+from portal.knowledge.curation import services as curation
 from portal.knowledge.models import Resource
+from portal.knowledge.resources import attachments, services
+from portal.knowledge.search import selectors as search
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,8 @@ def shared(cast, organisation, committees):
         visibility=Visibility.COMMITTEE,
         committee=committees["sarthe"],
     )
-    services.resource_submit(user=cast.member, resource=resource)
-    return services.resource_publish(user=cast.curator, resource=resource)
+    curation.resource_submit(user=cast.member, resource=resource)
+    return curation.resource_publish(user=cast.curator, resource=resource)
 
 
 def test_who_knows_of_which_committee(cast, committees):
@@ -103,7 +104,7 @@ def test_committee_pages(client, cast, committees, shared):
 
 def test_a_committee_resource_is_read_by_its_members_only(client, cast, shared):
     def readers(user):
-        return shared in search.readable_by(user)
+        return shared in Resource.objects.readable_by(user)
 
     assert readers(cast.member) and readers(cast.curator) and readers(cast.admin)
     assert not readers(None) and not readers(cast.other_admin) and not readers(cast.analyst)
@@ -119,7 +120,7 @@ def test_a_committee_resource_is_read_by_its_members_only(client, cast, shared):
 
 @pytest.mark.parametrize("persona", ["visitor", "other_admin", "analyst"])
 def test_outsiders_reach_it_by_no_path(client, cast, shared, persona):
-    attachment = services.attachment_add(
+    attachment = attachments.attachment_add(
         user=cast.curator, resource=shared, uploaded=SimpleUploadedFile("cr.pdf", PDF)
     )
     user = getattr(cast, persona)
@@ -141,7 +142,7 @@ def test_outsiders_reach_it_by_no_path(client, cast, shared, persona):
 
 
 def test_members_reach_it(client, cast, shared):
-    attachment = services.attachment_add(
+    attachment = attachments.attachment_add(
         user=cast.curator, resource=shared, uploaded=SimpleUploadedFile("cr.pdf", PDF)
     )
     CommitteeMembership.objects.create(
@@ -160,13 +161,13 @@ def test_members_reach_it(client, cast, shared):
 
 def test_leaving_the_committee_ends_reading(client, cast, shared, committees):
     CommitteeMembership.objects.create(committee=committees["sarthe"], user=cast.org_admin)
-    assert shared in search.readable_by(cast.org_admin)
+    assert shared in Resource.objects.readable_by(cast.org_admin)
     CommitteeMembership.objects.filter(user=cast.org_admin).delete()
     # The organisation's admin still owns it (organisation), so can open it to manage it…
     client.force_login(cast.org_admin)
     assert client.get(reverse("knowledge:resource_detail", args=[shared.slug])).status_code == 200
     # …but does not read it as a committee member anywhere else.
-    assert shared not in search.readable_by(cast.org_admin)
+    assert shared not in Resource.objects.readable_by(cast.org_admin)
 
 
 def test_one_may_only_share_with_a_committee_one_sits_on(cast, organisation, committees):
@@ -256,8 +257,8 @@ def test_demo_committee_and_its_resource_load_twice_without_duplicates(db):
     shared = Resource.objects.get(committee=committee)
     assert shared.visibility == Visibility.COMMITTEE and shared.is_demo
     member = committee.memberships.get(role=CommitteeRole.MEMBER).user
-    assert shared in search.readable_by(member)
-    assert shared not in search.readable_by(None)
+    assert shared in Resource.objects.readable_by(member)
+    assert shared not in Resource.objects.readable_by(None)
 
 
 def test_portrait_and_explorer_panel_show_committees_and_shared_resources(

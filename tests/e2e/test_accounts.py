@@ -10,7 +10,7 @@ from django.core import mail
 
 from portal.accounts.choices import MembershipRole
 from portal.accounts.models import Invitation, Membership
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -5,14 +5,10 @@ import pytest
 
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import NarrativeStep, Resource, Theme
+from portal.knowledge.search.services import search_documents_refresh
 from tests.e2e.test_explorer import mapped  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _reading_urls(settings):
-    settings.ROOT_URLCONF = "tests.knowledge.reading_urls"
 
 
 def publish(title, summary, *, kind=ResourceKind.PRACTICE_SHEET, slug, **links):
@@ -29,6 +25,7 @@ def publish(title, summary, *, kind=ResourceKind.PRACTICE_SHEET, slug, **links):
     )
     for name, values in links.items():
         getattr(resource, name).set(values)
+    search_documents_refresh(Resource.objects.filter(pk=resource.pk))
     return resource
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from jobs.choices import JobState
 from jobs.models import Job
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.knowledge.models import Resource, Theme
+from portal.knowledge.search.services import search_documents_refresh
 from territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def test_resource_pages_have_a_constant_number_of_queries(client, small_geograph
         status="published",
         published_at=timezone.now(),
     )
+    search_documents_refresh(Resource.objects.filter(pk=resource.pk))
     url = resource.get_absolute_url() if page == "detail" else "/ressources/recherche/?q=etude"
 
     def link(n, start):
@@ -35,6 +37,8 @@ def test_resource_pages_have_a_constant_number_of_queries(client, small_geograph
         resource.territories.add(*Territory.objects.filter(level="commune")[start : start + n])
 
     link(1, 0)
+    if page == "search":
+        assert client.get(url).context["result"].total == 1
     few = queries(client, url)
     link(4, 1)
     assert queries(client, url) == few

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.knowledge.services_demo import demo_resources_load
+from portal.knowledge.resources.demo import demo_resources_load
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.knowledge.services import reference_preconisations_load
+from portal.knowledge.reference.services import reference_preconisations_load
 
 
 class Command(BaseCommand):

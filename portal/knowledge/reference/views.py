@@ -1,0 +1,32 @@
+from django.shortcuts import get_object_or_404, render
+
+from portal.knowledge.models import Preconisation
+from portal.knowledge.reference.selectors import axes_with_preconisations
+from portal.knowledge.resources.selectors import resources_for_preconisation
+from territories.models import Indicator
+
+
+def preconisation_list(request):
+    return render(
+        request, "knowledge/preconisation_list.html", {"axes": axes_with_preconisations()}
+    )
+
+
+def preconisation_detail(request, number):
+    preconisation = get_object_or_404(Preconisation.objects.select_related("axis"), number=number)
+    others = Preconisation.objects.only("number", "title")
+    resources = resources_for_preconisation(preconisation=preconisation, user=request.user)
+    return render(
+        request,
+        "knowledge/preconisation_detail.html",
+        {
+            "preconisation": preconisation,
+            "previous": others.filter(number__lt=number).order_by("-number").first(),
+            "next": others.filter(number__gt=number).order_by("number").first(),
+            "resources": resources,
+            "indicators": Indicator.objects.filter(resources__in=resources)
+            .distinct()
+            .only("slug", "name")
+            .order_by("name"),
+        },
+    )

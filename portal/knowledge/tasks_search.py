@@ -1,7 +1,0 @@
-from jobs.tasks import job_task
-from portal.knowledge import services_search
-
-
-@job_task("knowledge.extract_attachment_text")
-def extract_attachment_text(*, job, attachment_id):
-    return services_search.attachment_text_extract(attachment_id=attachment_id)
