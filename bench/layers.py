@@ -52,9 +52,9 @@ def main():
     setup()
     from django.conf import settings
 
-    from territories import maps
+    from territories.maps import layers as maps
     from territories.models import LayerGeometry, MapLayer
-    from territories.pipeline import current_run
+    from territories.pipeline.services import current_run
 
     run = current_run()
     started = time.perf_counter()

@@ -191,9 +191,9 @@ def generate(communes_count):
 
 def floor():
     """One query reading every value into pandas, then the aggregation in pandas alone."""
-    from territories import frames
     from territories.models import Indicator
-    from territories.pipeline import commune_frame
+    from territories.pipeline import frames
+    from territories.pipeline.services import commune_frame
 
     started = time.perf_counter()
     ids = list(Indicator.objects.values_list("pk", flat=True))
@@ -210,7 +210,7 @@ def floor():
 
 
 def pipeline():
-    from territories.pipeline import recompute_now
+    from territories.pipeline.services import recompute_now
 
     started = time.perf_counter()
     run = recompute_now(reason="bench", analyses=False)

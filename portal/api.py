@@ -6,11 +6,11 @@ from jobs.api import router as jobs_router
 from portal.accounts.api import router as accounts_router
 from portal.knowledge.api import router as knowledge_router
 from portal.knowledge.api_resources import router as resources_router
-from territories.api import ValuesView
-from territories.api import router as territories_router
-from territories.api_analysis import router as analysis_router
-from territories.api_maps import router as maps_router
-from territories.api_signals import router as signals_router
+from territories.analyses.api import router as analysis_router
+from territories.catalogue.api import ValuesView
+from territories.catalogue.api import router as territories_router
+from territories.maps.api import router as maps_router
+from territories.signals.api import router as signals_router
 
 router = routers.DefaultRouter()
 APP_ROUTERS = (

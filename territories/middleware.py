@@ -1,6 +1,6 @@
 import re
 
-from territories import views_maps
+from territories.maps import views as views_maps
 
 LAYER_PATH = re.compile(
     r"^/carte/(?:geometrie/(?P<level>[a-z]+)\.geojson|couche/(?P<slug>[-\w]+)/(?P<layer_level>[a-z]+)/(?P<period>\d{4})\.json)$"

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from territories import views, views_maps
+from territories.maps import views as views_maps
+from territories.portraits import views
 
 app_name = "territories"
 

@@ -17,8 +17,8 @@ from celery.contrib.testing.worker import start_worker
 from portal.accounts.choices import MembershipRole, PortalGroup
 from portal.celery import app as celery_app
 from territories.choices import Level
+from territories.imports.services import indicator_catalogue_load
 from territories.models import CodeChange, Territory
-from territories.services import indicator_catalogue_load
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 _CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "reference" / "indicators.json"
@@ -45,7 +45,7 @@ def port_open(host, port):
 @pytest.fixture(autouse=True)
 def _fresh_layer_cache():
     # Test databases reuse ids after a rollback: never serve a layer of an earlier test.
-    from territories import layer_cache
+    from territories.maps import cache as layer_cache
 
     layer_cache.clear()
     yield

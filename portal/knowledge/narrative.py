@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import NarrativeStep
-from territories import explorer
+from territories.maps import explorer
 
 
 def map_state_clean(value):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.knowledge import search
 from portal.knowledge.choices import ResourceKind
-from territories import explorer
+from territories.maps import explorer
 
 FACET_TITLES = {
     "type": _("Kind"),

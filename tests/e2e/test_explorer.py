@@ -15,7 +15,7 @@ from PIL import Image
 from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
-from territories import pipeline
+from territories.pipeline import services as pipeline
 from tests.territories.test_pipeline import put
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

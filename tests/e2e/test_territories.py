@@ -49,7 +49,7 @@ def test_analyst_uploads_watches_progress_and_finds_the_values(
         assert "98404" in report and "inconnu" in report
         import time
 
-        from territories.selectors import published_run_id
+        from territories.catalogue.selectors import published_run_id
 
         deadline = time.monotonic() + 30
         while published_run_id() is None and time.monotonic() < deadline:

@@ -3,6 +3,6 @@
 from django.urls import include, path
 
 from portal.urls import urlpatterns as portal_urlpatterns
-from territories.api_analysis import router
+from territories.analyses.api import router
 
 urlpatterns = [path("api/v1/", include(router.urls)), *portal_urlpatterns]

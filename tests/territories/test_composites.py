@@ -7,7 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from territories import analysis_services, composites, pipeline
+from territories.analyses import composites
+from territories.analyses import services as analysis_services
+from territories.catalogue.selectors import published_run_id
 from territories.models import (
     AggregateValue,
     CompositeIndex,
@@ -16,7 +18,7 @@ from territories.models import (
     IndicatorValue,
     PipelineRun,
 )
-from territories.selectors import published_run_id
+from territories.pipeline import services as pipeline
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from territories.imports import ImportFailed, geography_import, values_import
+from territories.imports.values import ImportFailed, geography_import, values_import
 from territories.models import IndicatorValue, Territory
 from tests.territories.conftest import geojson, square, write
 

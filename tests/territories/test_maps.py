@@ -13,9 +13,9 @@ import pytest
 import shapely
 from django.core.management import call_command
 
-from territories import pipeline
-from territories.maps import class_bounds
+from territories.maps.layers import class_bounds
 from territories.models import LayerGeometry, MapLayer, Territory
+from territories.pipeline import services as pipeline
 from tests.territories.conftest import REGION_DIR
 from tests.territories.test_pipeline import put
 

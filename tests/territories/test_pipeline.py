@@ -3,10 +3,10 @@ withheld values, coalescing, and failed runs that stay invisible."""
 
 import pytest
 
-from territories import pipeline
+from territories.catalogue.selectors import published_run_id, territory_values
 from territories.choices import RunState
 from territories.models import AggregateValue, Indicator, IndicatorValue, PipelineRun
-from territories.selectors import published_run_id, territory_values
+from territories.pipeline import services as pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,8 @@ def test_a_start_sent_again_after_a_lost_worker_sends_only_what_is_left(
 def test_a_failing_analysis_step_fails_the_run_and_keeps_the_published_one(
     poverty, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from territories import maps, tasks
+    from territories.maps import layers as maps
+    from territories.pipeline import tasks
 
     pipeline.recompute_now(reason="good")
     published = published_run_id()

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from territories import pipeline
 from territories.models import DataImport, Territory
+from territories.pipeline import services as pipeline
 from tests.territories.test_pipeline import put
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from territories import analysis_services, pipeline, typologies
+from territories.analyses import services as analysis_services
+from territories.analyses import typologies
+from territories.catalogue.selectors import published_run_id
 from territories.models import (
     AggregateValue,
     CompositeResult,
@@ -18,7 +20,7 @@ from territories.models import (
     TypologyMembership,
     TypologyResult,
 )
-from territories.selectors import published_run_id
+from territories.pipeline import services as pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -303,7 +305,7 @@ def test_anyone_reads_a_typology_page_and_the_api(client, toy):
 
 def test_the_shipped_analyses_on_the_real_region(monkeypatch):
     # Map layers take minutes on the whole region and are not what this test checks.
-    from territories import maps
+    from territories.maps import layers as maps
 
     monkeypatch.setattr(maps, "build_layers", lambda *, run_id: {})
     call_command("load_territories", no_recompute=True)

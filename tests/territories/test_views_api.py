@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from territories import pipeline
 from territories.models import DataImport, IndicatorValue, Territory
+from territories.pipeline import services as pipeline
 from tests.territories.test_pipeline import put
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIRequestFactory
 
-from territories import signal_selectors, weak_signals
-from territories.api_signals import SignalViewSet
+from territories.catalogue.selectors import published_run_id
 from territories.choices import Level, RunState, SignalRule, SignalStatus
 from territories.models import (
     Indicator,
@@ -27,7 +26,9 @@ from territories.models import (
     TypologyResult,
     WeakSignal,
 )
-from territories.selectors import published_run_id
+from territories.signals import detection as weak_signals
+from territories.signals import selectors as signal_selectors
+from territories.signals.api import SignalViewSet
 from tests.territories.test_pipeline import put
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from territories import services
+from territories.catalogue.selectors import published_run_id
+from territories.imports import services
 from territories.models import AggregateValue, DataImport, PipelineRun
-from territories.selectors import published_run_id
 from tests.conftest import running_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jobs.services import JobFailed
-from territories import pipeline, services
 from territories.choices import Level
+from territories.imports import services
 from territories.models import Territory
+from territories.pipeline import services as pipeline
 
 CATALOGUE = Path(settings.BASE_DIR) / "data" / "reference" / "indicators.json"
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from territories.choices import Aggregation, Level, ValueStatus
+from territories.imports.reading import FileProblem, parse_number, read_file
 from territories.models import CodeChange, Indicator, IndicatorValue, Territory
-from territories.reading import FileProblem, parse_number, read_file
 
 EXPRESSION = re.compile(r"^[\w\s\.\+\-\*/\(\)]+$")
 DEFAULT_VINTAGE = 2026

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.services import job_enqueue
-from territories import frames
 from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
 from territories.models import (
     AggregateValue,
@@ -29,6 +28,7 @@ from territories.models import (
     TypologyResult,
     WeakSignal,
 )
+from territories.pipeline import frames
 
 FULL = 0.9995  # coverage treated as complete (rounding of populations)
 
@@ -164,7 +164,9 @@ def _after_chunks(*, run_id, inline):
 def recompute_finish(*, run_id, job=None):
     """The steps that need every aggregate: composites, typologies, weak signals, map
     layers; then publish. Each step replaces what an earlier attempt of it wrote."""
-    from territories import composites, maps, typologies, weak_signals
+    from territories.analyses import composites, typologies
+    from territories.maps import layers as maps
+    from territories.signals import detection as weak_signals
 
     if not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
         return {"skipped": True}

@@ -3,9 +3,9 @@
 import django_filters
 from rest_framework import routers, serializers, viewsets
 
-from territories import signal_selectors
 from territories.choices import Level, SignalRule, SignalStatus
 from territories.models import WeakSignal
+from territories.signals import selectors as signal_selectors
 
 
 class SignalSerializer(serializers.ModelSerializer):

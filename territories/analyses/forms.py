@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from territories import analysis_services
+from territories.analyses import services as analysis_services
 from territories.choices import ClusteringMethod, Level, Normalisation, Polarity
 from territories.models import Indicator, Typology
 

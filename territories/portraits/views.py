@@ -4,10 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from territories import portrait, selectors, services, signal_selectors
+from territories.catalogue import selectors
 from territories.choices import Level
-from territories.forms import ImportForm
+from territories.imports import services
+from territories.imports.forms import ImportForm
 from territories.models import DataImport, Indicator, Territory
+from territories.portraits import portrait
+from territories.signals import selectors as signal_selectors
 
 
 def _require(request, permission):

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from territories import analysis_selectors, analysis_services
-from territories.analysis_forms import (
+from territories.analyses import selectors as analysis_selectors
+from territories.analyses import services as analysis_services
+from territories.analyses.forms import (
     ComponentFormSet,
     CompositeForm,
     LabelsForm,

@@ -11,9 +11,9 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import silhouette_score
 
-from territories import selectors
+from territories.analyses.composites import column, values_matrix
+from territories.catalogue import selectors
 from territories.choices import ClusteringMethod
-from territories.composites import column, values_matrix
 from territories.models import Typology, TypologyMembership, TypologyResult
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from territories import signal_views as views
+from territories.signals import views
 
 app_name = "signals"
 

@@ -11,10 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from territories import signal_selectors, weak_signals
 from territories.choices import Level
 from territories.models import Territory
-from territories.signal_forms import SignalFilterForm, SignalReviewForm
+from territories.signals import detection as weak_signals
+from territories.signals import selectors as signal_selectors
+from territories.signals.forms import SignalFilterForm, SignalReviewForm
 
 REVIEW = "territories.review_signals"
 PER_PAGE = 50

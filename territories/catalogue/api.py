@@ -12,7 +12,7 @@ from rest_framework import routers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from territories import selectors
+from territories.catalogue import selectors
 from territories.choices import Level
 from territories.models import Indicator, PipelineRun, Territory
 

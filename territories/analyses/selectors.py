@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from territories.catalogue.selectors import published_run_id
 from territories.models import (
     AggregateValue,
     CompositeComponent,
@@ -11,7 +12,6 @@ from territories.models import (
     TypologyMembership,
     TypologyResult,
 )
-from territories.selectors import published_run_id
 
 RANKED = 20
 

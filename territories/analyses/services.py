@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from territories import pipeline, selectors
+from territories.analyses.composites import column, values_matrix
+from territories.catalogue import selectors
 from territories.choices import Aggregation, Level, Normalisation, Polarity
-from territories.composites import column, values_matrix
 from territories.models import (
     CompositeComponent,
     CompositeIndex,
@@ -20,6 +20,7 @@ from territories.models import (
     TypologyLabel,
     TypologyVariable,
 )
+from territories.pipeline import services as pipeline
 
 MIN_COMPONENT_SHARE = 0.5
 COMPOSITE_THEME = "Indices composites"

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.services import JobFailed, job_enqueue
-from territories import imports, pipeline
 from territories.choices import ImportKind, ImportState
+from territories.imports import values as imports
 from territories.models import DataImport, Indicator
+from territories.pipeline import services as pipeline
 
 RUNNERS = {
     ImportKind.VALUES: imports.values_import,

@@ -3,7 +3,7 @@ typology class, over time; and the sections other apps add (knowledge, committee
 
 Other apps register a section in their AppConfig.ready():
 
-    from territories.portrait import register_section
+    from territories.portraits.portrait import register_section
     register_section(my_section)   # my_section(territory, request) -> dict or None
 
 so that territories imports nothing above it.
@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Avg
 
+from territories.catalogue.selectors import epci_departements, published_run_id, territory_values
 from territories.choices import Level, ValueStatus
 from territories.models import (
     AggregateValue,
@@ -21,7 +22,6 @@ from territories.models import (
     TypologyLabel,
     TypologyMembership,
 )
-from territories.selectors import epci_departements, published_run_id, territory_values
 
 SECTIONS = []
 KNOWN = (ValueStatus.OK, ValueStatus.PARTIAL)

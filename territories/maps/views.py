@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from territories import explorer, layer_cache, portrait
-from territories.api import csv_safe
+from territories.catalogue.api import csv_safe
+from territories.catalogue.selectors import published_run_id
 from territories.choices import Level
+from territories.maps import cache as layer_cache
+from territories.maps import explorer
 from territories.models import LayerGeometry, MapLayer, Territory
-from territories.selectors import published_run_id
+from territories.portraits import portrait
 
 
 def _serve(request, content, compressed, etag, content_type, max_age):

@@ -2,7 +2,7 @@
 
 from rest_framework import routers, serializers, viewsets
 
-from territories import analysis_selectors
+from territories.analyses import selectors as analysis_selectors
 from territories.models import CompositeIndex, Typology
 
 

@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import routers, serializers, viewsets
 from rest_framework.response import Response
 
+from territories.catalogue.selectors import published_run_id
 from territories.models import MapLayer
-from territories.selectors import published_run_id
 
 
 class MapLayerSerializer(serializers.ModelSerializer):

@@ -5,10 +5,10 @@ import itertools
 
 from django.utils.translation import gettext as _
 
+from territories.catalogue.selectors import published_run_id
 from territories.choices import ClassificationMethod, Level
-from territories.maps import CLASS_COUNTS, MAP_LEVELS
+from territories.maps.layers import CLASS_COUNTS, MAP_LEVELS
 from territories.models import Indicator, MapLayer
-from territories.selectors import published_run_id
 
 DEFAULT = {
     "indicator": "taux-chomage-15-64",

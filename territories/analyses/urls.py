@@ -1,6 +1,6 @@
 from django.urls import path
 
-from territories import analysis_views as views
+from territories.analyses import views
 
 app_name = "analysis"
 
