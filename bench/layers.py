@@ -53,8 +53,8 @@ def main():
     from django.conf import settings
 
     from territories.maps import layers as maps
-    from territories.models import LayerGeometry, MapLayer
-    from territories.pipeline.services import current_run
+    from territories.maps.models import LayerGeometry, MapLayer
+    from territories.pipeline.selectors import current_run
 
     run = current_run()
     started = time.perf_counter()

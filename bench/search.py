@@ -194,7 +194,7 @@ def fill(rng):
     from portal.knowledge.choices import ResourceKind, ResourceStatus, Visibility
     from portal.knowledge.models import Preconisation, Resource, Theme
     from territories.choices import Level
-    from territories.models import Territory
+    from territories.geography.models import Territory
 
     if Resource.objects.filter(slug__startswith="bench-v3-").count() == RESOURCES:
         return False

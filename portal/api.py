@@ -6,18 +6,12 @@ from jobs.api import router as jobs_router
 from portal.accounts.api import router as accounts_router
 from portal.knowledge.api import router as knowledge_router
 from portal.knowledge.api_resources import router as resources_router
-from territories.analyses.api import router as analysis_router
-from territories.catalogue.api import ValuesView
-from territories.catalogue.api import router as territories_router
-from territories.maps.api import router as maps_router
-from territories.signals.api import router as signals_router
+from territories.api import ValuesView
+from territories.api import router as territories_router
 
 router = routers.DefaultRouter()
 APP_ROUTERS = (
     territories_router,
-    maps_router,
-    analysis_router,
-    signals_router,
     knowledge_router,
     resources_router,
     accounts_router,

@@ -16,9 +16,9 @@ from celery.contrib.testing.worker import start_worker
 
 from portal.accounts.choices import MembershipRole, PortalGroup
 from portal.celery import app as celery_app
+from territories.catalogue.services import indicator_catalogue_load
 from territories.choices import Level
-from territories.imports.services import indicator_catalogue_load
-from territories.models import CodeChange, Territory
+from territories.geography.models import CodeChange, Territory
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 _CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "reference" / "indicators.json"

@@ -10,6 +10,6 @@ class CommitteesConfig(AppConfig):
 
     def ready(self):
         from portal.committees.sections import territory_section
-        from territories.portraits.portrait import register_section
+        from territories.portraits.sections import register_section
 
         register_section(territory_section)

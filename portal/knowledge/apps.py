@@ -10,6 +10,6 @@ class KnowledgeConfig(AppConfig):
     def ready(self):
         from portal.knowledge import tasks, tasks_search  # noqa: F401 - registers the job tasks
         from portal.knowledge.views_reading import territory_section
-        from territories.portraits.portrait import register_section
+        from territories.portraits.sections import register_section
 
         register_section(territory_section)

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
 from portal.knowledge.selectors_resources import audience_q
-from territories.catalogue.selectors import territory_ancestor_ids, territory_family_ids
+from territories.geography.selectors import territory_ancestor_ids, territory_family_ids
 from territories.models import Territory
 
 PREFIX_LENGTH = 5

@@ -1,9 +1,9 @@
 """Read API of analyses: composite indexes and typologies, as the published run holds them."""
 
-from rest_framework import routers, serializers, viewsets
+from rest_framework import serializers, viewsets
 
 from territories.analyses import selectors as analysis_selectors
-from territories.models import CompositeIndex, Typology
+from territories.analyses.models import CompositeIndex, Typology
 
 
 class ComponentSerializer(serializers.Serializer):
@@ -142,8 +142,3 @@ class TypologyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return TypologyDetailSerializer if self.action == "retrieve" else TypologySerializer
-
-
-router = routers.SimpleRouter()
-router.register("composites", CompositeViewSet, basename="composite")
-router.register("typologies", TypologyViewSet, basename="typology")

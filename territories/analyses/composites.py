@@ -11,14 +11,11 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Q
 
+from territories.analyses.models import CompositeIndex, CompositeResult
+from territories.catalogue.models import IndicatorValue
 from territories.choices import Level, Normalisation, ValueStatus
-from territories.models import (
-    AggregateValue,
-    CompositeIndex,
-    CompositeResult,
-    IndicatorValue,
-    Territory,
-)
+from territories.geography.models import Territory
+from territories.pipeline.models import AggregateValue
 
 KNOWN = [ValueStatus.OK, ValueStatus.PARTIAL]
 MOVERS = 10

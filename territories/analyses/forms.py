@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from territories.analyses import services as analysis_services
+from territories.analyses.models import Typology
+from territories.catalogue.models import Indicator
 from territories.choices import ClusteringMethod, Level, Normalisation, Polarity
-from territories.models import Indicator, Typology
 
 
 def indicator_choices():

@@ -2,9 +2,7 @@
 
 from django.db.models import Prefetch
 
-from territories.catalogue.selectors import published_run_id
-from territories.models import (
-    AggregateValue,
+from territories.analyses.models import (
     CompositeComponent,
     CompositeIndex,
     CompositeResult,
@@ -12,6 +10,8 @@ from territories.models import (
     TypologyMembership,
     TypologyResult,
 )
+from territories.pipeline.models import AggregateValue
+from territories.pipeline.selectors import published_run_id
 
 RANKED = 20
 

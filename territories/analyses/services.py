@@ -10,16 +10,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from territories.analyses.composites import column, values_matrix
-from territories.catalogue import selectors
-from territories.choices import Aggregation, Level, Normalisation, Polarity
-from territories.models import (
+from territories.analyses.models import (
     CompositeComponent,
     CompositeIndex,
-    Indicator,
     Typology,
     TypologyLabel,
     TypologyVariable,
 )
+from territories.catalogue import selectors
+from territories.catalogue.models import Indicator
+from territories.choices import Aggregation, Level, Normalisation, Polarity
 from territories.pipeline import services as pipeline
 
 MIN_COMPONENT_SHARE = 0.5

@@ -12,9 +12,9 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import silhouette_score
 
 from territories.analyses.composites import column, values_matrix
+from territories.analyses.models import Typology, TypologyMembership, TypologyResult
 from territories.catalogue import selectors
 from territories.choices import ClusteringMethod
-from territories.models import Typology, TypologyMembership, TypologyResult
 
 
 class TypologyError(Exception):

@@ -17,7 +17,7 @@ from territories.analyses.forms import (
     TypologyForm,
     VariableFormSet,
 )
-from territories.models import CompositeIndex, Typology
+from territories.analyses.models import CompositeIndex, Typology
 
 PERMISSION = "territories.import_data"
 

@@ -1,20 +1,21 @@
-"""Read API: territories (boundaries on request), indicators, values, downloads."""
+"""Read API of the catalogue and of values: indicators, values across levels, downloads."""
 
 import csv
 import io
 import json
 
-import django_filters
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import routers, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from territories.catalogue import selectors
+from territories.catalogue.models import Indicator
 from territories.choices import Level
-from territories.models import Indicator, PipelineRun, Territory
+from territories.geography.models import Territory
+from territories.pipeline.models import PipelineRun
+from territories.pipeline.selectors import published_run_id
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,69 +25,6 @@ def csv_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-class TerritorySerializer(serializers.ModelSerializer):
-    departement = serializers.CharField(source="departement.code", default=None, read_only=True)
-    epci = serializers.CharField(source="epci.code", default=None, read_only=True)
-
-    class Meta:
-        model = Territory
-        fields = [
-            "id",
-            "level",
-            "code",
-            "name",
-            "vintage",
-            "kind",
-            "siren",
-            "postal_codes",
-            "population",
-            "population_total",
-            "departement",
-            "epci",
-            "area_km2",
-        ]
-
-
-class TerritoryGeoSerializer(TerritorySerializer):
-    geometry = serializers.JSONField(read_only=True)
-
-    class Meta(TerritorySerializer.Meta):
-        fields = [*TerritorySerializer.Meta.fields, "geometry"]
-
-
-class TerritoryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name, code, SIREN or postal code")
-
-    class Meta:
-        model = Territory
-        fields = ["level", "code", "vintage"]
-
-    def search(self, queryset, name, value):
-        return queryset.search(value)
-
-
-class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Territories; add `geometry=true` to get their boundaries (GeoJSON)."""
-
-    filterset_class = TerritoryFilter
-
-    def get_queryset(self):
-        queryset = Territory.objects.select_related("departement", "epci").order_by("level", "code")
-        if not self._with_geometry():
-            queryset = queryset.defer("geometry")
-        return queryset
-
-    def _with_geometry(self):
-        return self.request.query_params.get("geometry") in ("1", "true", "yes")
-
-    def get_serializer_class(self):
-        return TerritoryGeoSerializer if self._with_geometry() else TerritorySerializer
-
-    @extend_schema(parameters=[OpenApiParameter("geometry", OpenApiTypes.BOOL)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -179,7 +117,7 @@ class ValuesView(APIView):
     def _csv(self, rows, indicator):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        run = PipelineRun.objects.filter(pk=selectors.published_run_id()).first()
+        run = PipelineRun.objects.filter(pk=published_run_id()).first()
         writer.writerow(
             [
                 f"# Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
@@ -248,8 +186,3 @@ class ValuesView(APIView):
         response = HttpResponse(json.dumps(document), content_type="application/geo+json")
         response["Content-Disposition"] = 'attachment; filename="cohesion-valeurs.geojson"'
         return response
-
-
-router = routers.SimpleRouter()
-router.register("territories", TerritoryViewSet, basename="territory")
-router.register("indicators", IndicatorViewSet)

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from territories.catalogue.models import Indicator
 from territories.choices import ImportKind, Level
 from territories.imports.reading import SUPPORTED
-from territories.models import Indicator
 
 MAPPING_LINE = re.compile(
     r"^\s*(?P<column>[^=@]+?)\s*=\s*(?P<indicator>[\w-]+)\s*(?:@\s*(?P<period>\d{4}))?\s*$"

@@ -1,6 +1,6 @@
-"""Writes for territories: the catalogue, imports (recorded, then run in the background)."""
+"""Writes of imports: an uploaded file is recorded, then run in the background, all of it or
+nothing; a successful import asks for a recompute."""
 
-import json
 from pathlib import Path
 
 from django.core.files.base import File
@@ -10,35 +10,18 @@ from django.utils.translation import gettext as _
 
 from jobs.services import JobFailed, job_enqueue
 from territories.choices import ImportKind, ImportState
-from territories.imports import values as imports
-from territories.models import DataImport, Indicator
+from territories.imports.code_changes import code_changes_import
+from territories.imports.common import ImportFailed
+from territories.imports.geography import geography_import
+from territories.imports.models import DataImport
+from territories.imports.values import values_import
 from territories.pipeline import services as pipeline
 
 RUNNERS = {
-    ImportKind.VALUES: imports.values_import,
-    ImportKind.GEOGRAPHY: imports.geography_import,
-    ImportKind.CODE_CHANGES: imports.code_changes_import,
+    ImportKind.VALUES: values_import,
+    ImportKind.GEOGRAPHY: geography_import,
+    ImportKind.CODE_CHANGES: code_changes_import,
 }
-
-
-def indicator_catalogue_load(*, path):
-    """Create or update the indicators described in a catalogue file (JSON)."""
-    entries = json.loads(Path(path).read_text(encoding="utf-8"))["indicators"]
-    with transaction.atomic():
-        for entry in entries:
-            fields = {
-                k: v for k, v in entry.items() if k not in {"slug", "denominator", "numerator"}
-            }
-            Indicator.objects.update_or_create(slug=entry["slug"], defaults=fields)
-        for entry in entries:
-            links = {
-                f"{role}_id": Indicator.objects.get(slug=entry[role]).pk
-                if entry.get(role)
-                else None
-                for role in ("denominator", "numerator")
-            }
-            Indicator.objects.filter(slug=entry["slug"]).update(**links)
-    return len(entries)
 
 
 def data_import_create(*, kind, uploaded, options, user=None):
@@ -89,7 +72,7 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
                 progress=progress,
             )
         )
-    except imports.ImportFailed as exc:
+    except ImportFailed as exc:
         DataImport.objects.filter(pk=import_id).update(
             state=ImportState.FAILED,
             error=str(exc),

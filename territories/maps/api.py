@@ -3,11 +3,11 @@
 import json
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import routers, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from territories.catalogue.selectors import published_run_id
-from territories.models import MapLayer
+from territories.maps.models import MapLayer
+from territories.pipeline.selectors import published_run_id
 
 
 class MapLayerSerializer(serializers.ModelSerializer):
@@ -51,7 +51,3 @@ class MapLayerViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         layer = MapLayer.objects.only("content").get(pk=self.get_object().pk)
         return Response(json.loads(bytes(layer.content)))
-
-
-router = routers.SimpleRouter()
-router.register("layers", MapLayerViewSet, basename="layer")

@@ -5,8 +5,8 @@ the published run is read again every few seconds."""
 import time
 from functools import lru_cache
 
-from territories.catalogue.selectors import published_run_id
-from territories.models import LayerGeometry, MapLayer
+from territories.maps.models import LayerGeometry, MapLayer
+from territories.pipeline.selectors import published_run_id
 
 RUN_TTL_SECONDS = 2.0
 _run = {"id": None, "expires": 0.0}

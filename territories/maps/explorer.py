@@ -5,10 +5,12 @@ import itertools
 
 from django.utils.translation import gettext as _
 
-from territories.catalogue.selectors import published_run_id
+from territories.catalogue.models import Indicator
 from territories.choices import ClassificationMethod, Level
-from territories.maps.layers import CLASS_COUNTS, MAP_LEVELS
-from territories.models import Indicator, MapLayer
+from territories.maps.classification import CLASS_COUNTS
+from territories.maps.layers import MAP_LEVELS
+from territories.maps.models import MapLayer
+from territories.pipeline.selectors import published_run_id
 
 DEFAULT = {
     "indicator": "taux-chomage-15-64",

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from territories.catalogue.api import csv_safe
-from territories.catalogue.selectors import published_run_id
 from territories.choices import Level
+from territories.geography.models import Territory
 from territories.maps import cache as layer_cache
 from territories.maps import explorer
-from territories.models import LayerGeometry, MapLayer, Territory
-from territories.portraits import portrait
+from territories.maps.models import LayerGeometry, MapLayer
+from territories.pipeline.selectors import published_run_id
+from territories.portraits.sections import sections_for
 
 
 def _serve(request, content, compressed, etag, content_type, max_age):
@@ -100,7 +101,7 @@ def territory_panel(request, level, code):
     return render(
         request,
         "territories/_explorer_panel.html",
-        {"territory": territory, "sections": portrait.sections_for(territory, request)},
+        {"territory": territory, "sections": sections_for(territory, request)},
     )
 
 

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from territories.models import AggregateValue, IndicatorValue, Territory
+from territories.catalogue.models import IndicatorValue
+from territories.geography.models import Territory
+from territories.pipeline.models import AggregateValue
 
 VALUE_COLUMNS = ["indicator_id", "territory_id", "period", "value"]
 

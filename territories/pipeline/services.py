@@ -9,28 +9,19 @@ what an earlier attempt of itself wrote, then writes again).
 
 import time
 
-import numpy as np
-import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from jobs.services import job_enqueue
-from territories.choices import AGGREGATE_LEVELS, Aggregation, Level, RunState, ValueStatus
-from territories.models import (
-    AggregateValue,
-    CompositeResult,
-    Indicator,
-    MapLayer,
-    PipelineRun,
-    RunChunk,
-    Territory,
-    TypologyResult,
-    WeakSignal,
-)
+from territories.analyses.models import CompositeResult, TypologyResult
+from territories.catalogue.models import Indicator
+from territories.choices import Aggregation, RunState
+from territories.maps.models import MapLayer
 from territories.pipeline import frames
-
-FULL = 0.9995  # coverage treated as complete (rounding of populations)
+from territories.pipeline.aggregation import aggregate
+from territories.pipeline.models import AggregateValue, PipelineRun, RunChunk
+from territories.signals.models import WeakSignal
 
 
 def recompute_request(*, reason, user=None):
@@ -164,9 +155,12 @@ def _after_chunks(*, run_id, inline):
 def recompute_finish(*, run_id, job=None):
     """The steps that need every aggregate: composites, typologies, weak signals, map
     layers; then publish. Each step replaces what an earlier attempt of it wrote."""
+    # Imported here: scikit-learn, geopandas and the rest load in the workers that run
+    # this step, not in every web process.
     from territories.analyses import composites, typologies
     from territories.maps import layers as maps
     from territories.signals import detection as weak_signals
+    from territories.signals.notifications import notify_followers
 
     if not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
         return {"skipped": True}
@@ -184,7 +178,7 @@ def recompute_finish(*, run_id, job=None):
             job.report_progress(len(stats) * 12, name)
     published = recompute_publish(run_id=run_id, extra_stats=stats)
     if published:
-        transaction.on_commit(lambda: weak_signals.notify_followers(run_id=run_id))
+        transaction.on_commit(lambda: notify_followers(run_id=run_id))
         transaction.on_commit(
             lambda: job_enqueue(
                 kind="territories.render_images",
@@ -223,124 +217,3 @@ def recompute_fail(*, run_id, error):
     PipelineRun.objects.filter(pk=run_id).exclude(state=RunState.SUCCEEDED).update(
         state=RunState.FAILED, error=str(error)[:5000], finished_at=timezone.now()
     )
-
-
-def current_run():
-    return PipelineRun.objects.filter(state=RunState.SUCCEEDED).order_by("-finished_at").first()
-
-
-# ----------------------------------------------------------------------------- aggregation
-
-
-def commune_frame():
-    """Communes with their parents and population: the base every aggregate is drawn from."""
-    rows = Territory.objects.filter(level=Level.COMMUNE).values_list(
-        "id", "epci_id", "departement_id", "region_id", "population"
-    )
-    frame = pd.DataFrame.from_records(
-        rows, columns=["territory_id", "epci", "departement", "region", "population"]
-    )
-    frame["population"] = frame["population"].fillna(0).astype(float)
-    return frame
-
-
-def aggregate(*, indicator_ids, communes=None, values=None):
-    """Aggregate commune values of the given indicators to every higher level.
-
-    Returns dicts ready for AggregateValue. `communes` and `values` may be given as frames
-    (the benchmark measures this function alone).
-    """
-    indicators = {
-        i.pk: i
-        for i in Indicator.objects.filter(pk__in=indicator_ids).select_related(
-            "denominator", "numerator"
-        )
-    }
-    needed = set(indicators)
-    for indicator in indicators.values():
-        needed |= {indicator.denominator_id, indicator.numerator_id} - {None}
-    communes = commune_frame() if communes is None else communes
-    if values is None:
-        values = frames.commune_values(sorted(needed))
-    rows = []
-    for indicator in indicators.values():
-        rows.extend(_aggregate_one(indicator, values, communes))
-    return rows
-
-
-def _aggregate_one(indicator, values, communes):
-    own = values[values["indicator_id"] == indicator.pk]
-    if own.empty:
-        return []
-    base = own[["territory_id", "period", "value"]]
-    if indicator.aggregation in (Aggregation.RATIO, Aggregation.WEIGHTED_MEAN):
-        if indicator.denominator_id is None:
-            return []
-        den = values[values["indicator_id"] == indicator.denominator_id][
-            ["territory_id", "period", "value"]
-        ].rename(columns={"value": "den"})
-        base = base.merge(den, on=["territory_id", "period"], how="left")
-        if indicator.numerator_id:
-            num = values[values["indicator_id"] == indicator.numerator_id][
-                ["territory_id", "period", "value"]
-            ].rename(columns={"value": "num"})
-            base = base.merge(num, on=["territory_id", "period"], how="left")
-        else:
-            # The commune's rate times its denominator gives back the numerator count.
-            base["num"] = base["value"] * base["den"] / indicator.scale
-        known = base["num"].notna() & base["den"].notna() & (base["den"] > 0)
-    else:
-        base["num"] = base["value"]
-        base["den"] = 0.0
-        known = base["value"].notna()
-    base = base.assign(known=known)
-    base = base.merge(communes, on="territory_id", how="inner")
-    base["known_population"] = np.where(base["known"], base["population"], 0.0)
-    base["num"] = np.where(base["known"], base["num"], 0.0)
-    base["den"] = np.where(base["known"], base["den"], 0.0)
-    rows = []
-    for level in AGGREGATE_LEVELS:
-        totals = communes.groupby(level).agg(
-            members=("territory_id", "size"), population=("population", "sum")
-        )
-        grouped = (
-            base.groupby([level, "period"])
-            .agg(
-                num=("num", "sum"),
-                den=("den", "sum"),
-                known_population=("known_population", "sum"),
-                members_known=("known", "sum"),
-            )
-            .reset_index()
-        )
-        grouped = grouped.merge(totals, left_on=level, right_index=True, how="left")
-        for record in grouped.itertuples(index=False):
-            rows.append(_aggregate_row(indicator, getattr(record, level), record))
-    return rows
-
-
-def _aggregate_row(indicator, territory_id, record):
-    coverage = record.known_population / record.population if record.population else 0.0
-    coverage = min(coverage, 1.0)
-    if indicator.aggregation == Aggregation.SUM:
-        value = record.num
-        small = False
-    else:
-        value = indicator.scale * record.num / record.den if record.den > 0 else None
-        small = record.den < indicator.min_count
-    if value is None or record.members_known == 0 or coverage < indicator.min_coverage or small:
-        status, value = ValueStatus.WITHHELD, None
-    elif coverage >= FULL:
-        status = ValueStatus.OK
-    else:
-        status = ValueStatus.PARTIAL
-    return {
-        "indicator_id": indicator.pk,
-        "territory_id": int(territory_id),
-        "period": int(record.period),
-        "value": None if value is None else float(value),
-        "coverage": float(coverage),
-        "members": int(record.members),
-        "members_known": int(record.members_known),
-        "status": status,
-    }

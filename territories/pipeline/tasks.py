@@ -2,8 +2,6 @@ from contextlib import contextmanager
 
 from jobs.services import TRANSIENT_ERRORS
 from jobs.tasks import job_task
-from territories.imports import services
-from territories.maps import layers as maps
 from territories.pipeline import services as pipeline
 
 
@@ -18,11 +16,6 @@ def failing_the_run(run_id):
     except Exception as exc:
         pipeline.recompute_fail(run_id=run_id, error=exc)
         raise
-
-
-@job_task("territories.run_import")
-def run_import(*, job, import_id):
-    return services.data_import_run(import_id=import_id, job=job)
 
 
 @job_task("territories.recompute")
@@ -41,8 +34,3 @@ def recompute_chunk(*, job, run_id, number):
 def recompute_finish(*, job, run_id):
     with failing_the_run(run_id):
         return pipeline.recompute_finish(run_id=run_id, job=job)
-
-
-@job_task("territories.render_images")
-def render_images(*, job, run_id):
-    return maps.render_images(run_id=run_id, job=job)

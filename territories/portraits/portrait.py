@@ -1,40 +1,23 @@
 """The portrait of a territory: its values beside its département, the région and its
-typology class, over time; and the sections other apps add (knowledge, committees…).
-
-Other apps register a section in their AppConfig.ready():
-
-    from territories.portraits.portrait import register_section
-    register_section(my_section)   # my_section(territory, request) -> dict or None
-
-so that territories imports nothing above it.
+typology class, over time; the comparison of up to four territories; and finding the
+territory a person typed. Sections that other apps add are in territories.portraits.sections.
 """
 
 from collections import defaultdict
 
 from django.db.models import Avg
 
-from territories.catalogue.selectors import epci_departements, published_run_id, territory_values
+from territories.analyses.models import TypologyLabel, TypologyMembership
+from territories.catalogue.models import IndicatorValue
+from territories.catalogue.selectors import territory_values
 from territories.choices import Level, ValueStatus
-from territories.models import (
-    AggregateValue,
-    IndicatorValue,
-    Territory,
-    TypologyLabel,
-    TypologyMembership,
-)
+from territories.geography.models import Territory
+from territories.geography.selectors import epci_departements
+from territories.pipeline.models import AggregateValue
+from territories.pipeline.selectors import published_run_id
+from territories.portraits.charts import chart
 
-SECTIONS = []
 KNOWN = (ValueStatus.OK, ValueStatus.PARTIAL)
-
-
-def register_section(section):
-    """Add a portrait section: a callable (territory, request) → {"title", "template", …}."""
-    if section not in SECTIONS:
-        SECTIONS.append(section)
-
-
-def sections_for(territory, request):
-    return [s for s in (section(territory, request) for section in SECTIONS) if s]
 
 
 def _by_key(rows):
@@ -139,43 +122,6 @@ def portrait(territory):
 
 def _value(row):
     return row["value"] if row and row["status"] in KNOWN else None
-
-
-def chart(points, width=320, height=120, pad=28, references=True):
-    """Polylines for a small trend chart (SVG drawn by the template; no script).
-
-    Counts are drawn alone: beside a département's or the région's totals they would lie
-    flat; rates are drawn with their references.
-    """
-    keys = ("value", "departement", "region") if references else ("value",)
-    values = [p[key] for p in points for key in keys if p[key] is not None]
-    low, high = min(values), max(values)
-    if high == low:
-        high, low = high + 1, low - 1
-    first, last = points[0]["period"], points[-1]["period"]
-    span = max(last - first, 1)
-    left = 64  # room for the value labels
-
-    def xy(period, value):
-        x = left + (width - left - pad) * (period - first) / span
-        y = height - pad + (value - low) / (high - low) * -(height - 2 * pad)
-        return round(x, 1), round(y, 1)
-
-    lines = {}
-    for key in keys:
-        coords = [xy(p["period"], p[key]) for p in points if p[key] is not None]
-        lines[key] = {"points": " ".join(f"{x},{y}" for x, y in coords), "dots": coords}
-    ticks = [{"x": xy(p["period"], low)[0], "label": p["period"]} for p in points]
-    return {
-        "width": width,
-        "height": height,
-        "lines": lines,
-        "ticks": ticks,
-        "low": low,
-        "high": high,
-        "bottom": height - pad + 14,
-        "top": pad - 8,
-    }
 
 
 def compare(territories):

@@ -1,11 +1,11 @@
 """Read API of weak signals: what the last published recompute raised, with review status."""
 
 import django_filters
-from rest_framework import routers, serializers, viewsets
+from rest_framework import serializers, viewsets
 
 from territories.choices import Level, SignalRule, SignalStatus
-from territories.models import WeakSignal
 from territories.signals import selectors as signal_selectors
+from territories.signals.models import WeakSignal
 
 
 class SignalSerializer(serializers.ModelSerializer):
@@ -56,7 +56,3 @@ class SignalViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
             return WeakSignal.objects.none()
         return signal_selectors.signals_for_api()
-
-
-router = routers.SimpleRouter()
-router.register("signals", SignalViewSet, basename="signal")

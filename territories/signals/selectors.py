@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from territories.catalogue.selectors import published_run_id
 from territories.choices import SignalStatus
-from territories.models import SignalReview, TerritoryFollow, WeakSignal
+from territories.pipeline.selectors import published_run_id
+from territories.signals.models import SignalReview, TerritoryFollow, WeakSignal
 
 
 @dataclass

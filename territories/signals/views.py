@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territories.choices import Level
-from territories.models import Territory
-from territories.signals import detection as weak_signals
+from territories.geography.models import Territory
 from territories.signals import selectors as signal_selectors
+from territories.signals import services
 from territories.signals.forms import SignalFilterForm, SignalReviewForm
 
 REVIEW = "territories.review_signals"
@@ -60,7 +60,7 @@ def signal_review(request, pk):
     if can_review:
         form = SignalReviewForm(request.POST or None, prefix=_form_prefix(signal))
         if request.method == "POST" and form.is_valid():
-            weak_signals.signal_review_create(
+            services.signal_review_create(
                 signal=signal,
                 status=form.cleaned_data["status"],
                 comment=form.cleaned_data["comment"],
@@ -86,7 +86,7 @@ def _territory(level, code):
 @require_POST
 def territory_follow(request, level, code):
     territory = _territory(level, code)
-    weak_signals.territory_follow(user=request.user, territory=territory)
+    services.territory_follow(user=request.user, territory=territory)
     messages.success(
         request, _("You will receive an e-mail when new weak signals concern this territory.")
     )
@@ -97,7 +97,7 @@ def territory_follow(request, level, code):
 @require_POST
 def territory_unfollow(request, level, code):
     territory = _territory(level, code)
-    weak_signals.territory_unfollow(user=request.user, territory=territory)
+    services.territory_unfollow(user=request.user, territory=territory)
     messages.success(request, _("You no longer follow this territory."))
     return redirect(_safe_next(request, territory.get_absolute_url()))
 

@@ -145,7 +145,8 @@ def test_the_side_panel_tells_what_is_being_done_here(page, mapped):
 
 
 def test_a_typology_is_drawn_as_a_categorical_map(page, mapped):
-    from territories.models import Indicator, Typology, TypologyVariable
+    from territories.analyses.models import Typology, TypologyVariable
+    from territories.catalogue.models import Indicator
 
     typology = Typology.objects.create(name="Test", slug="test", level="commune", k=2, seed=1)
     TypologyVariable.objects.create(

@@ -9,16 +9,11 @@ from django.urls import reverse
 
 from territories.analyses import composites
 from territories.analyses import services as analysis_services
-from territories.catalogue.selectors import published_run_id
-from territories.models import (
-    AggregateValue,
-    CompositeIndex,
-    CompositeResult,
-    Indicator,
-    IndicatorValue,
-    PipelineRun,
-)
+from territories.analyses.models import CompositeIndex, CompositeResult
+from territories.catalogue.models import Indicator, IndicatorValue
 from territories.pipeline import services as pipeline
+from territories.pipeline.models import AggregateValue, PipelineRun
+from territories.pipeline.selectors import published_run_id
 
 pytestmark = pytest.mark.django_db
 
@@ -307,7 +302,6 @@ def test_the_builder_shows_each_problem_as_a_form_error(client, cast, data):
     assert_nothing_saved()
 
 
-@pytest.mark.urls("tests.territories.analysis_urls")
 def test_anyone_reads_an_index_page_and_the_api(client, data):
     composite = make()
     pipeline.recompute_now(reason="test")

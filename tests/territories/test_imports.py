@@ -7,8 +7,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from territories.imports.values import ImportFailed, geography_import, values_import
-from territories.models import IndicatorValue, Territory
+from territories.catalogue.models import IndicatorValue
+from territories.geography.models import Territory
+from territories.imports.common import ImportFailed
+from territories.imports.geography import geography_import
+from territories.imports.values import values_import
 from tests.territories.conftest import geojson, square, write
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ import pytest
 import shapely
 from django.core.management import call_command
 
-from territories.maps.layers import class_bounds
-from territories.models import LayerGeometry, MapLayer, Territory
+from territories.geography.models import Territory
+from territories.maps.classification import class_bounds
+from territories.maps.models import LayerGeometry, MapLayer
 from territories.pipeline import services as pipeline
 from tests.territories.conftest import REGION_DIR
 from tests.territories.test_pipeline import put

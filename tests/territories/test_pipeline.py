@@ -3,10 +3,12 @@ withheld values, coalescing, and failed runs that stay invisible."""
 
 import pytest
 
-from territories.catalogue.selectors import published_run_id, territory_values
+from territories.catalogue.models import Indicator, IndicatorValue
+from territories.catalogue.selectors import territory_values
 from territories.choices import RunState
-from territories.models import AggregateValue, Indicator, IndicatorValue, PipelineRun
 from territories.pipeline import services as pipeline
+from territories.pipeline.models import AggregateValue, PipelineRun
+from territories.pipeline.selectors import published_run_id
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from territories.models import DataImport, Territory
+from territories.geography.models import Territory
+from territories.imports.models import DataImport
 from territories.pipeline import services as pipeline
 from tests.territories.test_pipeline import put
 

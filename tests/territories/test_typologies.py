@@ -8,19 +8,18 @@ from django.urls import reverse
 
 from territories.analyses import services as analysis_services
 from territories.analyses import typologies
-from territories.catalogue.selectors import published_run_id
-from territories.models import (
-    AggregateValue,
+from territories.analyses.models import (
     CompositeResult,
-    Indicator,
-    IndicatorValue,
-    Territory,
     Typology,
     TypologyLabel,
     TypologyMembership,
     TypologyResult,
 )
+from territories.catalogue.models import Indicator, IndicatorValue
+from territories.geography.models import Territory
 from territories.pipeline import services as pipeline
+from territories.pipeline.models import AggregateValue
+from territories.pipeline.selectors import published_run_id
 
 pytestmark = pytest.mark.django_db
 
@@ -283,7 +282,6 @@ def test_an_analyst_defines_a_typology_and_labels_its_classes(
     assert "Communes jeunes" in page.content.decode()
 
 
-@pytest.mark.urls("tests.territories.analysis_urls")
 def test_anyone_reads_a_typology_page_and_the_api(client, toy):
     typology = make()
     pipeline.recompute_now(reason="test")

@@ -8,8 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from territories.models import DataImport, IndicatorValue, Territory
+from territories.catalogue.models import IndicatorValue
+from territories.geography.models import Territory
+from territories.imports.models import DataImport
 from territories.pipeline import services as pipeline
+from territories.pipeline.selectors import current_run
 from tests.territories.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +125,7 @@ def test_an_analyst_import_runs_and_reports(
     html = client.get(response.url).content.decode()
     assert "1 lignes acceptées sur 2" in html and "98777" in html and "inconnu" in html
     assert IndicatorValue.objects.get(indicator__slug="taux-pauvrete").value == 12.5
-    assert pipeline.current_run() is not None
+    assert current_run() is not None
 
 
 def test_values_api_filters_and_downloads(client, published):

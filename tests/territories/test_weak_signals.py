@@ -12,23 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIRequestFactory
 
-from territories.catalogue.selectors import published_run_id
+from territories.analyses.models import Typology, TypologyLabel, TypologyMembership, TypologyResult
+from territories.catalogue.models import Indicator, IndicatorValue
 from territories.choices import Level, RunState, SignalRule, SignalStatus
-from territories.models import (
-    Indicator,
-    IndicatorValue,
-    PipelineRun,
-    SignalReview,
-    TerritoryFollow,
-    Typology,
-    TypologyLabel,
-    TypologyMembership,
-    TypologyResult,
-    WeakSignal,
-)
+from territories.pipeline.models import PipelineRun
+from territories.pipeline.selectors import published_run_id
 from territories.signals import detection as weak_signals
 from territories.signals import selectors as signal_selectors
 from territories.signals.api import SignalViewSet
+from territories.signals.models import SignalReview, TerritoryFollow, WeakSignal
+from territories.signals.notifications import notify_followers
+from territories.signals.services import signal_review_create
 from tests.territories.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
@@ -250,9 +244,7 @@ def test_list_page_query_count_does_not_grow(client, cast, flagged, django_asser
     client.force_login(cast.analyst)
     signal = WeakSignal.objects.first()
     for status in (SignalStatus.CONFIRMED, SignalStatus.FOLLOWED_UP):
-        weak_signals.signal_review_create(
-            signal=signal, status=status, comment="", user=cast.analyst
-        )
+        signal_review_create(signal=signal, status=status, comment="", user=cast.analyst)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("signals:list"))
     assert response.status_code == 200 and REVIEW_FIELD.search(response.content.decode())
@@ -344,12 +336,12 @@ def test_followers_hear_of_new_signals_once(cast, small_geography, mailoutbox, s
     first = published_run()
     TerritoryFollow.objects.create(user=cast.member, territory=geo["98001"])
     TerritoryFollow.objects.create(user=cast.curator, territory=geo["98002"])
-    assert weak_signals.notify_followers(run_id=first.pk) == 1
+    assert notify_followers(run_id=first.pk) == 1
     mailoutbox.clear()
     # The next run keeps the same signal and raises a halo on the same commune.
     put(geo, "decile-1", {"98001": 14000})
     second = published_run()
-    assert weak_signals.notify_followers(run_id=second.pk) == 1
+    assert notify_followers(run_id=second.pk) == 1
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [cast.member.email]
@@ -357,9 +349,9 @@ def test_followers_hear_of_new_signals_once(cast, small_geography, mailoutbox, s
     assert "Taux de chômage" not in message.body  # already known from the first run
     assert "https://cohesion.example" + reverse("signals:list") in message.body
     # Sent again for the same run: nothing more. A run with nothing new: nothing.
-    assert weak_signals.notify_followers(run_id=second.pk) == 0
+    assert notify_followers(run_id=second.pk) == 0
     third = published_run()
-    assert weak_signals.notify_followers(run_id=third.pk) == 0
+    assert notify_followers(run_id=third.pk) == 0
     assert len(mailoutbox) == 1
 
 
@@ -370,7 +362,7 @@ def test_api_lists_the_published_signals_with_filters(cast, flagged):
     signal = WeakSignal.objects.get(
         run_id=published_run_id(), territory=flagged["98002"], rule="threshold"
     )
-    weak_signals.signal_review_create(
+    signal_review_create(
         signal=signal, status=SignalStatus.CONFIRMED, comment="", user=cast.analyst
     )
     view = SignalViewSet.as_view({"get": "list"})

@@ -5,9 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from territories.catalogue.selectors import published_run_id
 from territories.imports import services
-from territories.models import AggregateValue, DataImport, PipelineRun
+from territories.imports.models import DataImport
+from territories.pipeline.models import AggregateValue, PipelineRun
+from territories.pipeline.selectors import published_run_id
 from tests.conftest import running_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

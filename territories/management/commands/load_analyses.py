@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from territories.analyses import services as analysis_services
-from territories.models import CompositeIndex, Indicator, Typology
+from territories.analyses.models import CompositeIndex, Typology
+from territories.catalogue.models import Indicator
 from territories.pipeline import services as pipeline
 
 SPEC = Path(settings.BASE_DIR) / "data" / "reference" / "analyses.json"
