@@ -16,7 +16,7 @@ from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
 from territories.pipeline import services as pipeline
-from tests.territories.test_pipeline import put
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

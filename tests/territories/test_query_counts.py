@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from territories.geography.models import Territory
 from territories.imports.models import DataImport
 from territories.pipeline import services as pipeline
-from tests.territories.test_pipeline import put
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
 

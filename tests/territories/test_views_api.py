@@ -13,7 +13,7 @@ from territories.geography.models import Territory
 from territories.imports.models import DataImport
 from territories.pipeline import services as pipeline
 from territories.pipeline.selectors import current_run
-from tests.territories.test_pipeline import put
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from territories.signals.api import SignalViewSet
 from territories.signals.models import SignalReview, TerritoryFollow, WeakSignal
 from territories.signals.notifications import notify_followers
 from territories.signals.services import signal_review_create
-from tests.territories.test_pipeline import put
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from territories.maps.classification import class_bounds
 from territories.maps.models import LayerGeometry, MapLayer
 from territories.pipeline import services as pipeline
 from tests.territories.conftest import REGION_DIR
-from tests.territories.test_pipeline import put
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
 
