@@ -43,16 +43,6 @@ def port_open(host, port):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_layer_cache():
-    # Test databases reuse ids after a rollback: never serve a layer of an earlier test.
-    from territories.maps import cache as layer_cache
-
-    layer_cache.clear()
-    yield
-    layer_cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _test_settings(settings):
     # A fast hasher: the suite creates many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

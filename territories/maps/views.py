@@ -4,44 +4,66 @@ import csv
 import io
 import json
 
+from csp.decorators import csp_exempt
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import condition, require_GET
 
 from territories.catalogue.api import csv_safe
 from territories.choices import Level
 from territories.geography.models import Territory
-from territories.maps import cache as layer_cache
 from territories.maps import explorer
+from territories.maps import stored as stored_layers
 from territories.maps.models import LayerGeometry, MapLayer
 from territories.pipeline.selectors import published_run_id
 from territories.portraits.sections import sections_for
 
+# Layers and boundaries are data for the explorer's script, as the static files they stand
+# for: no Content-Security-Policy or frame policy to build for them.
 
-def _serve(request, content, compressed, etag, content_type, max_age):
-    quoted = f'"{etag}"'
-    if request.headers.get("If-None-Match") == quoted:
-        response = HttpResponseNotModified()
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(bytes(compressed), content_type=content_type)
+
+def _geometry_etag(request, level):
+    return stored_layers.geometry(level=level).etag()
+
+
+def _layer_etag(request, slug, level, period):
+    return stored_layers.layer(slug=slug, level=level, period=period).etag()
+
+
+def _serve(request, stored, *, content_type, max_age, missing):
+    """The stored bytes, gzip-compressed when the client accepts it; the ETag is the one
+    read here, with the bytes (Django's `condition` answered If-None-Match before)."""
+    etag = stored.etag()
+    if etag is None:
+        raise Http404(missing)
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(stored.content(gzip=compressed), content_type=content_type)
+    if compressed:
         response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(bytes(content), content_type=content_type)
-    response["ETag"] = quoted
-    response["Vary"] = "Accept-Encoding"
-    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["ETag"] = quote_etag(etag)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
 @require_GET
+@csp_exempt()
+@xframe_options_exempt
+@condition(etag_func=_geometry_etag)
 def geometry(request, level):
-    stored = layer_cache.geometry(level, layer_cache.current_run_id())
-    if stored is None:
-        raise Http404(_("No boundaries for this level yet."))
-    return _serve(request, *stored, "application/geo+json", 3600)
+    return _serve(
+        request,
+        stored_layers.geometry(level=level),
+        content_type="application/geo+json",
+        max_age=3600,
+        missing=_("No boundaries for this level yet."),
+    )
 
 
 def _layer(slug, level, period, *fields):
@@ -58,11 +80,17 @@ def _layer(slug, level, period, *fields):
 
 
 @require_GET
+@csp_exempt()
+@xframe_options_exempt
+@condition(etag_func=_layer_etag)
 def layer(request, slug, level, period):
-    stored = layer_cache.layer(layer_cache.current_run_id(), slug, level, int(period))
-    if stored is None:
-        raise Http404(_("This map does not exist (indicator, level or period)."))
-    return _serve(request, *stored, "application/json", 60)
+    return _serve(
+        request,
+        stored_layers.layer(slug=slug, level=level, period=period),
+        content_type="application/json",
+        max_age=60,
+        missing=_("This map does not exist (indicator, level or period)."),
+    )
 
 
 @require_GET
@@ -90,7 +118,6 @@ def explorer_page(request):
     )
 
 
-@require_GET
 @require_GET
 def territory_panel(request, level, code):
     """The explorer's side panel for a clicked territory: its name, a link to its portrait

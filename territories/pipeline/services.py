@@ -21,6 +21,7 @@ from territories.maps.models import MapLayer
 from territories.pipeline import frames
 from territories.pipeline.aggregation import aggregate
 from territories.pipeline.models import AggregateValue, PipelineRun, RunChunk
+from territories.pipeline.selectors import published_run_forget
 from territories.signals.models import WeakSignal
 
 
@@ -200,6 +201,10 @@ def recompute_publish(*, run_id, extra_stats=None):
         stats={"values": values, **(extra_stats or {})},
     )
     if published:
+        # Forgotten now, and again after the commit: a reader in between would keep the
+        # previous run a second longer.
+        published_run_forget()
+        transaction.on_commit(published_run_forget)
         previous = (
             PipelineRun.objects.filter(state=RunState.SUCCEEDED)
             .exclude(pk=run_id)

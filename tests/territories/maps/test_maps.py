@@ -13,6 +13,7 @@ import pytest
 import shapely
 from django.core.management import call_command
 
+from territories.catalogue.models import IndicatorValue
 from territories.geography.models import Territory
 from territories.maps.classification import class_bounds
 from territories.maps.models import LayerGeometry, MapLayer
@@ -83,7 +84,7 @@ def test_the_layer_endpoint_serves_stored_bytes_with_etag_and_gzip(
     url = "/carte/couche/taux-chomage-15-64/commune/2021.json"
     with django_assert_num_queries(2):  # the published run, then the layer
         response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    with django_assert_num_queries(0):  # then both come from the web process's memory
+    with django_assert_num_queries(0):  # then both come from Django's cache
         client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     etag = response["ETag"]
@@ -94,6 +95,19 @@ def test_the_layer_endpoint_serves_stored_bytes_with_etag_and_gzip(
     assert client.get("/carte/couche/inconnu/commune/2021.json").status_code == 404
     geometry = client.get("/carte/geometrie/commune.geojson")
     assert len(json.loads(geometry.content)["features"]) == 5
+
+
+def test_a_new_run_is_served_at_once(client, layered):
+    url = "/carte/couche/taux-chomage-15-64/commune/2021.json"
+    before = client.get(url)
+    IndicatorValue.objects.filter(
+        indicator__slug="taux-chomage-15-64", territory__code="98005"
+    ).update(value=30.0, status="ok")
+    pipeline.recompute_now(reason="test")
+    after = client.get(url)
+    assert after["ETag"] != before["ETag"]
+    assert json.loads(after.content)["values"]["98005"][0] == 30.0
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
 
 
 @pytest.mark.parametrize(
