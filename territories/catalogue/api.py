@@ -1,30 +1,16 @@
 """Read API of the catalogue and of values: indicators, values across levels, downloads."""
 
-import csv
-import io
-import json
-
-from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from territories.catalogue import selectors
+from territories.catalogue import exports, selectors
 from territories.catalogue.models import Indicator
 from territories.choices import Level
 from territories.geography.models import Territory
 from territories.pipeline.models import PipelineRun
 from territories.pipeline.selectors import published_run_id
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -115,38 +101,38 @@ class ValuesView(APIView):
         return Response(ValueSerializer(rows, many=True).data)
 
     def _csv(self, rows, indicator):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
         run = PipelineRun.objects.filter(pk=published_run_id()).first()
-        writer.writerow(
-            [
-                f"# Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
+        return exports.csv_response(
+            comments=[
+                f"Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
                 f"{indicator.source if indicator else 'INSEE'}; recalcul "
                 f"{run.finished_at.isoformat() if run else '-'}"
-            ]
+            ],
+            columns=[
+                "niveau",
+                "code",
+                "nom",
+                "indicateur",
+                "periode",
+                "valeur",
+                "statut",
+                "couverture",
+            ],
+            rows=(
+                (
+                    row["territory__level"],
+                    row["territory__code"],
+                    row["territory__name"],
+                    row["indicator__slug"],
+                    row["period"],
+                    row["value"],
+                    row["status"],
+                    round(row["coverage"], 4),
+                )
+                for row in rows
+            ),
+            filename="cohesion-valeurs.csv",
         )
-        writer.writerow(
-            ["niveau", "code", "nom", "indicateur", "periode", "valeur", "statut", "couverture"]
-        )
-        for row in rows:
-            writer.writerow(
-                [
-                    csv_safe(v)
-                    for v in (
-                        row["territory__level"],
-                        row["territory__code"],
-                        row["territory__name"],
-                        row["indicator__slug"],
-                        row["period"],
-                        "" if row["value"] is None else row["value"],
-                        row["status"],
-                        round(row["coverage"], 4),
-                    )
-                ]
-            )
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="cohesion-valeurs.csv"'
-        return response
 
     def _geojson(self, rows, indicator, period):
         if indicator is None or not period:
@@ -174,15 +160,12 @@ class ValuesView(APIView):
                     },
                 }
             )
-        document = {
-            "type": "FeatureCollection",
-            "features": features,
-            "metadata": {
+        return exports.geojson_response(
+            features=features,
+            metadata={
                 "indicator": indicator.slug,
                 "period": int(period),
                 "source": indicator.source,
             },
-        }
-        response = HttpResponse(json.dumps(document), content_type="application/geo+json")
-        response["Content-Disposition"] = 'attachment; filename="cohesion-valeurs.geojson"'
-        return response
+            filename="cohesion-valeurs.geojson",
+        )

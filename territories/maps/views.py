@@ -1,7 +1,5 @@
 """The map explorer and the stored layers it reads (ETag, gzip); nothing is computed here."""
 
-import csv
-import io
 import json
 
 from csp.decorators import csp_exempt
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import condition, require_GET
 
-from territories.catalogue.api import csv_safe
+from territories.catalogue import exports
 from territories.choices import Level
 from territories.geography.models import Territory
 from territories.maps import explorer
@@ -147,32 +145,18 @@ def export(request, fmt):
     names = dict(Territory.objects.filter(level=state["level"]).values_list("code", "name"))
     rows = explorer.classified_rows(document, state, names=names)
     parameters = explorer.describe(document, state) | {"exported_at": timezone.now().isoformat()}
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([f"# {k}: {v}" for k, v in parameters.items()])
-        writer.writerow(["code", "nom", "valeur", "statut", "couverture", "rang", "classe"])
-        for row in rows:
-            writer.writerow(
-                [
-                    csv_safe("" if row[k] is None else row[k])
-                    for k in ("code", "name", "value", "status", "coverage", "rank", "class")
-                ]
-            )
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        boundaries = LayerGeometry.objects.filter(level=state["level"]).only("content").first()
-        features = json.loads(bytes(boundaries.content))["features"] if boundaries else []
-        by_code = {row["code"]: row for row in rows}
-        for feature in features:
-            feature["properties"].update(by_code.get(feature["id"], {}))
-        response = HttpResponse(
-            json.dumps(
-                {"type": "FeatureCollection", "metadata": parameters, "features": features},
-                ensure_ascii=False,
-            ),
-            content_type="application/geo+json",
-        )
     name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if fmt == "csv":
+        columns = ("code", "name", "value", "status", "coverage", "rank", "class")
+        return exports.csv_response(
+            comments=[f"{k}: {v}" for k, v in parameters.items()],
+            columns=["code", "nom", "valeur", "statut", "couverture", "rang", "classe"],
+            rows=([row[k] for k in columns] for row in rows),
+            filename=name,
+        )
+    boundaries = LayerGeometry.objects.filter(level=state["level"]).only("content").first()
+    features = json.loads(bytes(boundaries.content))["features"] if boundaries else []
+    by_code = {row["code"]: row for row in rows}
+    for feature in features:
+        feature["properties"].update(by_code.get(feature["id"], {}))
+    return exports.geojson_response(features=features, metadata=parameters, filename=name)

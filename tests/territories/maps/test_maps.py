@@ -149,6 +149,14 @@ def test_exports_carry_their_parameters_and_parse(client, layered):
     assert client.get("/carte/export.exe?" + query).status_code == 404
 
 
+def test_the_explorer_export_neutralises_formulas_like_the_api(client, layered):
+    Territory.objects.filter(code="98001").update(name="=1+1")
+    text = client.get(
+        "/carte/export.csv?indicateur=taux-chomage-15-64&niveau=commune&periode=2021"
+    ).content.decode()
+    assert "'=1+1" in text and ";=1+1" not in text
+
+
 def test_portrait_and_comparison(client, layered):
     html = client.get(layered["98003"].get_absolute_url()).content.decode()
     assert "Département test" in html and "Région test" in html
