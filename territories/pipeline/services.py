@@ -1,12 +1,28 @@
 """The recompute pipeline: communes → EPCI → département → région, with coverage.
 
-A run is split into chunks of indicators, each a background job that any worker may take.
-Chunks write their aggregates under the run's id; the last chunk to finish publishes the run
-with a conditional UPDATE. Readers only look at the last published run, so a failed or killed
-run leaves nothing half-written in sight, and running a chunk again is harmless (it deletes
-what an earlier attempt of itself wrote, then writes again).
-"""
+A run goes through three kinds of background job, each a recorded Job (jobs app) that any
+worker may take:
 
+1. `recompute_start` claims the run, records its chunks of indicators (RunChunk) and sends
+   one `recompute_chunk` job per chunk: the fan-out.
+2. Each `recompute_chunk` writes its aggregates under the run's id and marks its chunk done.
+   The chunk that finds every chunk done claims the next step with a conditional UPDATE
+   (`_after_chunks`: progress moves to 95 once, whoever else finishes at the same moment)
+   and sends `recompute_finish`: the fan-in.
+3. `recompute_finish` computes what needs every aggregate (composites, typologies, weak
+   signals, map layers), then publishes the run with a conditional UPDATE.
+
+Why not Celery's `chord` for steps 1–2: a chord needs a result backend, which the portal
+does not run (task results are ignored; the embedded default has only kombu's filesystem
+transport), and its callback lives in the broker alone. Here each step is a Job in the
+database: the sweep sends again a job a lost worker never started, a chunk sent twice is
+done once (RunChunk.done_at), and the claim by conditional UPDATE makes the last chunk
+send the finishing step exactly once, on any broker.
+
+Readers only look at the last published run, so a failed or killed run leaves nothing
+half-written in sight, and running a step again is harmless (it deletes what an earlier
+attempt of itself wrote, then writes again).
+"""
 import time
 
 from django.conf import settings
