@@ -1,6 +1,7 @@
 """Read API of the catalogue and of values: indicators, values across levels, downloads."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -57,46 +58,52 @@ class ValueSerializer(serializers.Serializer):
     coverage = serializers.FloatField()
 
 
+class ValuesQuerySerializer(serializers.Serializer):
+    """The parameters of the values endpoint; wrong ones are answered with 400."""
+
+    indicator = serializers.CharField(required=False, help_text="indicator identifier (slug)")
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    period = serializers.IntegerField(required=False, min_value=0)
+    territory = serializers.CharField(required=False, help_text="territory code")
+    download = serializers.ChoiceField(choices=["csv", "geojson"], required=False)
+
+    def validate_indicator(self, slug):
+        indicator = Indicator.objects.filter(slug=slug).first()
+        if indicator is None:
+            raise serializers.ValidationError(
+                _("Unknown indicator “%(value)s”.") % {"value": slug[:80]}
+            )
+        return indicator
+
+    def validate(self, data):
+        if not (data.get("indicator") or data.get("level") or data.get("territory")):
+            raise serializers.ValidationError(_("Give an indicator, a level or a territory."))
+        geojson = data.get("download") == "geojson"
+        if geojson and not (data.get("indicator") and data.get("period")):
+            raise serializers.ValidationError(_("GeoJSON needs an indicator and a period."))
+        return data
+
+
 class ValuesView(APIView):
     """Indicator values: communes as imported, other levels as last recomputed, with coverage.
 
     `download=csv` and `download=geojson` download them (GeoJSON needs one indicator and period).
     """
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("indicator", str, description="indicator identifier (slug)"),
-            OpenApiParameter("level", str, enum=Level.values),
-            OpenApiParameter("period", int),
-            OpenApiParameter("territory", str, description="territory code"),
-            OpenApiParameter("download", str, enum=["csv", "geojson"]),
-        ],
-        responses=ValueSerializer(many=True),
-    )
+    @extend_schema(parameters=[ValuesQuerySerializer], responses=ValueSerializer(many=True))
     def get(self, request):
-        params = request.query_params
-        indicator = None
-        if params.get("indicator"):
-            indicator = Indicator.objects.filter(slug=params["indicator"]).first()
-            if indicator is None:
-                return Response({"detail": "Unknown indicator."}, status=400)
-        level = params.get("level") or None
-        if level and level not in Level.values:
-            return Response(
-                {"detail": f"level must be one of {', '.join(Level.values)}."}, status=400
-            )
-        period = params.get("period") or None
-        if period and not period.isdigit():
-            return Response({"detail": "period must be a year."}, status=400)
-        if indicator is None and not (level or params.get("territory")):
-            return Response({"detail": "Give an indicator, a level or a territory."}, status=400)
-        rows = selectors.values_table(
-            indicator=indicator, level=level, period=period, territory_code=params.get("territory")
+        query = ValuesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        indicator, level, period, territory, download = (
+            query.validated_data.get(name)
+            for name in ("indicator", "level", "period", "territory", "download")
         )
-        output = params.get("download", "json")
-        if output == "csv":
+        rows = selectors.values_table(
+            indicator=indicator, level=level, period=period, territory_code=territory
+        )
+        if download == "csv":
             return self._csv(rows, indicator)
-        if output == "geojson":
+        if download == "geojson":
             return self._geojson(rows, indicator, period)
         return Response(ValueSerializer(rows, many=True).data)
 
@@ -135,8 +142,6 @@ class ValuesView(APIView):
         )
 
     def _geojson(self, rows, indicator, period):
-        if indicator is None or not period:
-            return Response({"detail": "GeoJSON needs an indicator and a period."}, status=400)
         codes = {(r["territory__level"], r["territory__code"]): r for r in rows}
         geometries = Territory.objects.filter(
             level__in={key[0] for key in codes}, code__in={key[1] for key in codes}

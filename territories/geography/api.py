@@ -1,8 +1,7 @@
 """Read API of territories, with their boundaries on request."""
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
 from territories.geography.models import Territory
@@ -49,6 +48,12 @@ class TerritoryFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+class TerritoryQuerySerializer(serializers.Serializer):
+    geometry = serializers.BooleanField(
+        required=False, default=False, help_text="add the boundaries (GeoJSON)"
+    )
+
+
 class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     """Territories; add `geometry=true` to get their boundaries (GeoJSON)."""
 
@@ -61,11 +66,15 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def _with_geometry(self):
-        return self.request.query_params.get("geometry") in ("1", "true", "yes")
+        if not hasattr(self, "_geometry"):
+            query = TerritoryQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            self._geometry = query.validated_data["geometry"]
+        return self._geometry
 
     def get_serializer_class(self):
         return TerritoryGeoSerializer if self._with_geometry() else TerritorySerializer
 
-    @extend_schema(parameters=[OpenApiParameter("geometry", OpenApiTypes.BOOL)])
+    @extend_schema(parameters=[TerritoryQuerySerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

@@ -2,6 +2,7 @@
 
 import json
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -25,6 +26,16 @@ class MapLayerSerializer(serializers.ModelSerializer):
         )
 
 
+class MapLayerFilter(django_filters.FilterSet):
+    indicator = django_filters.CharFilter(
+        field_name="indicator__slug", label="Indicator identifier (slug)"
+    )
+
+    class Meta:
+        model = MapLayer
+        fields = ["indicator", "level", "period"]
+
+
 class MapLayerViewSet(viewsets.ReadOnlyModelViewSet):
     """The map layers of the last recompute.
 
@@ -33,7 +44,7 @@ class MapLayerViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     serializer_class = MapLayerSerializer
-    filterset_fields = ["level", "period"]
+    filterset_class = MapLayerFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
@@ -44,8 +55,7 @@ class MapLayerViewSet(viewsets.ReadOnlyModelViewSet):
             .defer("content", "content_gzip", "image")
             .order_by("indicator__slug", "level", "period")
         )
-        slug = self.request.query_params.get("indicator")
-        return queryset.filter(indicator__slug=slug) if slug else queryset
+        return queryset
 
     @extend_schema(responses={200: dict})
     def retrieve(self, request, *args, **kwargs):

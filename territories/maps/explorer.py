@@ -1,25 +1,18 @@
-"""The explorer's state (what a permalink holds), checked before anything uses it."""
+"""The explorer: what it offers (the published layers), its state (what a permalink holds,
+checked by territories.maps.forms.ExplorerForm before anything uses it), and the classes
+and description of the map it draws."""
 
 import bisect
-import itertools
 
 from django.utils.translation import gettext as _
 
 from territories.catalogue.models import Indicator
 from territories.choices import ClassificationMethod, Level
 from territories.maps.classification import CLASS_COUNTS
+from territories.maps.forms import ExplorerForm
 from territories.maps.layers import MAP_LEVELS
 from territories.maps.models import MapLayer
 from territories.pipeline.selectors import published_run_id
-
-DEFAULT = {
-    "indicator": "taux-chomage-15-64",
-    "level": Level.EPCI,
-    "period": None,
-    "method": ClassificationMethod.QUANTILES,
-    "classes": 5,
-    "breaks": [],
-}
 
 
 def options():
@@ -51,73 +44,10 @@ def options():
 
 
 def state_from(params):
-    """(state, errors): a state always usable, and what was wrong in the parameters."""
-    errors = []
-    state = dict(DEFAULT)
-    catalogue = {i["slug"]: i for i in options()["indicators"]}
-    slug = params.get("indicateur", state["indicator"])
-    if slug not in catalogue:
-        errors.append(_("Unknown indicator “%(value)s”.") % {"value": slug[:80]})
-        slug = (
-            DEFAULT["indicator"]
-            if DEFAULT["indicator"] in catalogue
-            else next(iter(catalogue), None)
-        )
-    state["indicator"] = slug
-    if slug is None:
-        return state, errors
-    levels = catalogue[slug]["levels"]
-    level = params.get("niveau", state["level"])
-    if level not in levels:
-        if "niveau" in params:
-            errors.append(
-                _("This indicator has no map at level “%(value)s”.") % {"value": level[:40]}
-            )
-        level = state["level"] if state["level"] in levels else next(iter(levels))
-    state["level"] = level
-    periods = levels[level]
-    period = params.get("periode")
-    if period is not None and (not period.isdigit() or int(period) not in periods):
-        errors.append(_("No map for period “%(value)s”.") % {"value": period[:10]})
-        period = None
-    state["period"] = int(period) if period else periods[-1]
-    method = params.get("methode", state["method"])
-    if method not in ClassificationMethod.values:
-        errors.append(_("Unknown classification method “%(value)s”.") % {"value": method[:40]})
-        method = DEFAULT["method"]
-    state["method"] = method
-    classes = params.get("classes", str(state["classes"]))
-    if not classes.isdigit() or int(classes) not in CLASS_COUNTS:
-        errors.append(
-            _("The number of classes must be between %(low)s and %(high)s.")
-            % {"low": min(CLASS_COUNTS), "high": max(CLASS_COUNTS)}
-        )
-        classes = DEFAULT["classes"]
-    state["classes"] = int(classes)
-    if method == ClassificationMethod.MANUAL:
-        breaks, problem = parse_breaks(params.get("bornes", ""))
-        if problem:
-            errors.append(problem)
-            state["method"], state["breaks"] = DEFAULT["method"], []
-        else:
-            state["breaks"] = breaks
-    return state, errors
-
-
-def parse_breaks(text):
-    """Manual class bounds: numbers in increasing order."""
-    parts = [p.strip() for p in text.replace(";", " ").split() if p.strip()]
-    if not parts:
-        return [], _("Give the manual class bounds, e.g. “5 10 15”.")
-    try:
-        values = [float(p.replace(",", ".")) for p in parts]
-    except ValueError:
-        return [], _("Manual bounds must be numbers.")
-    if any(b <= a for a, b in itertools.pairwise(values)):
-        return [], _("Manual bounds must be in increasing order.")
-    if len(values) > 6:
-        return [], _("At most 6 manual bounds (7 classes).")
-    return values, None
+    """(state, errors): a state always usable, and what was wrong in the parameters (a dict
+    or a QueryDict of the permalink's parameters), checked by ExplorerForm."""
+    form = ExplorerForm(params, catalogue={i["slug"]: i for i in options()["indicators"]})
+    return form.state(), form.error_list()
 
 
 def bounds_for(document, state):

@@ -7,6 +7,7 @@ from territories.choices import Level
 from territories.geography import selectors
 from territories.geography.models import Territory
 from territories.portraits import portrait
+from territories.portraits.forms import MAX_COMPARED, CompareForm
 from territories.portraits.sections import sections_for
 from territories.signals import selectors as signal_selectors
 
@@ -33,15 +34,10 @@ def territory_detail(request, level, code):
 
 def territory_compare(request):
     """Up to four territories side by side, chosen by name or code."""
-    queries = [q for q in request.GET.getlist("t") if q.strip()][:4]
-    chosen, unknown = [], []
-    for query in queries:
-        found, problem = portrait.resolve(query)
-        if found is not None and found not in chosen:
-            chosen.append(found)
-        elif problem:
-            unknown.append(problem)
-    slots = [t.level + "/" + t.code for t in chosen] + [""] * (4 - len(chosen))
+    form = CompareForm(request.GET)
+    form.is_valid()  # never refused: what was not found is listed
+    chosen, unknown = form.cleaned_data["t"], form.unknown
+    slots = [t.level + "/" + t.code for t in chosen] + [""] * (MAX_COMPARED - len(chosen))
     return render(
         request,
         "territories/compare.html",

@@ -142,6 +142,22 @@ def test_values_api_filters_and_downloads(client, published):
     assert json.loads(geo.content)["metadata"]["indicator"] == "population"
 
 
+def test_values_api_explains_wrong_parameters_in_french(client, published):
+    def errors(**params):
+        response = client.get("/api/v1/values/", params)
+        assert response.status_code == 400
+        return str(response.json())
+
+    assert "Indicateur inconnu « nope »" in errors(indicator="nope")
+    assert "galaxy" in errors(level="galaxy")
+    assert "entier" in errors(indicator="population", period="l'an dernier")
+    assert "un indicateur, un niveau ou un territoire" in errors()
+    assert "demande un indicateur et une période" in errors(
+        indicator="population", download="geojson"
+    )
+    assert "geometry" in client.get("/api/v1/territories/", {"geometry": "peut-être"}).json()
+
+
 def test_csv_export_neutralises_formulas(client, published):
     Territory.objects.filter(code="98001").update(name='=HYPERLINK("http://evil")')
     response = client.get(
