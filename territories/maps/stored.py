@@ -11,11 +11,13 @@ A layer is kept as three entries: its ETag, and its two encodings. A conditional
 
 from django.core.cache import cache
 
+from territories.choices import Level
 from territories.maps.models import LayerGeometry, MapLayer
 from territories.pipeline.selectors import published_run_version
 
 TTL = 24 * 3600  # seconds; a new run uses new keys anyway
 ABSENT = ""  # the ETag kept for a layer that does not exist, so that a 404 costs no query
+ABSENT_TTL = 60  # short: made-up addresses must not fill the cache
 
 
 class Stored:
@@ -30,8 +32,12 @@ class Stored:
     def _load(self):
         """Read the stored row, and keep its three entries in the cache (nothing is kept
         while no run is published: there is no version to name them by)."""
+        keys = self.keys
+        absent = {keys["etag"]: ABSENT, keys["gzip"]: None, keys["raw"]: None}
+        level = self.parts[0] if self.kind == "geometry" else self.parts[1]
+        if level not in Level.values:
+            return absent
         if self.kind == "geometry":
-            (level,) = self.parts
             queryset = LayerGeometry.objects.filter(level=level)
         else:
             slug, level, period = self.parts
@@ -39,18 +45,14 @@ class Stored:
                 run_id=self.run_id, indicator__slug=slug, level=level, period=period
             )
         row = queryset.values_list("etag", "content_gzip", "content").first()
-        keys = self.keys
         if row is None:
-            entries = {keys["etag"]: ABSENT, keys["gzip"]: None, keys["raw"]: None}
-        else:
-            etag, compressed, content = row
-            entries = {
-                keys["etag"]: etag,
-                keys["gzip"]: bytes(compressed),
-                keys["raw"]: bytes(content),
-            }
+            if self.version:
+                cache.set(keys["etag"], ABSENT, timeout=ABSENT_TTL)
+            return absent
+        etag, compressed, content = row
+        entries = {keys["etag"]: etag, keys["gzip"]: bytes(compressed), keys["raw"]: bytes(content)}
         if self.version:
-            cache.set_many({k: v for k, v in entries.items() if v is not None}, timeout=TTL)
+            cache.set_many(entries, timeout=TTL)
         return entries
 
     def etag(self):

@@ -23,6 +23,7 @@ Readers only look at the last published run, so a failed or killed run leaves no
 half-written in sight, and running a step again is harmless (it deletes what an earlier
 attempt of itself wrote, then writes again).
 """
+
 import time
 
 from django.conf import settings

@@ -93,6 +93,7 @@ def test_the_layer_endpoint_serves_stored_bytes_with_etag_and_gzip(
     assert json.loads(client.get(url).content)["period"] == 2021
     assert client.get("/carte/couche/taux-chomage-15-64/commune/1999.json").status_code == 404
     assert client.get("/carte/couche/inconnu/commune/2021.json").status_code == 404
+    assert client.get("/carte/couche/taux-chomage-15-64/lune/2021.json").status_code == 404
     geometry = client.get("/carte/geometrie/commune.geojson")
     assert len(json.loads(geometry.content)["features"]) == 5
 
