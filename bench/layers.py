@@ -52,16 +52,17 @@ def main():
     setup()
     from django.conf import settings
 
-    from territories import maps
-    from territories.models import LayerGeometry, MapLayer
-    from territories.pipeline import current_run
+    from territories.maps.geometries import build_geometries
+    from territories.maps.layers import build_layers
+    from territories.maps.models import LayerGeometry, MapLayer
+    from territories.pipeline.selectors import current_run
 
     run = current_run()
     started = time.perf_counter()
-    maps.build_geometries(force=True)
+    build_geometries(force=True)
     geometry_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    maps.build_layers(run_id=run.pk)
+    build_layers(run_id=run.pk)
     layers_seconds = time.perf_counter() - started
     print(
         f"rebuild: boundaries {geometry_seconds:.1f} s; every layer of the region "

@@ -48,7 +48,8 @@ def generate(communes_count):
     import pandas as pd
     from django.db import connection
 
-    from territories.models import Indicator, Territory
+    from territories.catalogue.models import Indicator
+    from territories.geography.models import Territory
 
     rng = np.random.default_rng(2026)
     n_dep, n_epci = 101, max(round(communes_count / 28), 101)
@@ -191,9 +192,9 @@ def generate(communes_count):
 
 def floor():
     """One query reading every value into pandas, then the aggregation in pandas alone."""
-    from territories import frames
-    from territories.models import Indicator
-    from territories.pipeline import commune_frame
+    from territories.catalogue.models import Indicator
+    from territories.pipeline import frames
+    from territories.pipeline.aggregation import commune_frame
 
     started = time.perf_counter()
     ids = list(Indicator.objects.values_list("pk", flat=True))
@@ -210,7 +211,7 @@ def floor():
 
 
 def pipeline():
-    from territories.pipeline import recompute_now
+    from territories.pipeline.services import recompute_now
 
     started = time.perf_counter()
     run = recompute_now(reason="bench", analyses=False)

@@ -195,7 +195,7 @@ def fill(rng):
     from portal.knowledge.models import Preconisation, Resource, Theme
     from portal.knowledge.search.services import search_documents_refresh
     from territories.choices import Level
-    from territories.models import Territory
+    from territories.geography.models import Territory
 
     if Resource.objects.filter(slug__startswith="bench-v3-").count() == RESOURCES:
         return False

@@ -8,16 +8,10 @@ from portal.knowledge.reference.api import router as knowledge_router
 from portal.knowledge.resources.api import router as resources_router
 from territories.api import ValuesView
 from territories.api import router as territories_router
-from territories.api_analysis import router as analysis_router
-from territories.api_maps import router as maps_router
-from territories.api_signals import router as signals_router
 
 router = routers.DefaultRouter()
 APP_ROUTERS = (
     territories_router,
-    maps_router,
-    analysis_router,
-    signals_router,
     knowledge_router,
     resources_router,
     accounts_router,

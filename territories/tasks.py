@@ -1,46 +1,8 @@
-from contextlib import contextmanager
+"""The Celery tasks of territories, gathered here so that Celery's autodiscovery and every
+process register them; each is defined in the sub-package of its capability."""
 
-from jobs.services import TRANSIENT_ERRORS
-from jobs.tasks import job_task
-from territories import maps, pipeline, services
+from territories.imports import tasks as imports_tasks
+from territories.maps import tasks as maps_tasks
+from territories.pipeline import tasks as pipeline_tasks
 
-
-@contextmanager
-def failing_the_run(run_id):
-    """A step that fails for good fails its run (readers keep the previous one); a transient
-    error is left to Celery's retries."""
-    try:
-        yield
-    except TRANSIENT_ERRORS:
-        raise
-    except Exception as exc:
-        pipeline.recompute_fail(run_id=run_id, error=exc)
-        raise
-
-
-@job_task("territories.run_import")
-def run_import(*, job, import_id):
-    return services.data_import_run(import_id=import_id, job=job)
-
-
-@job_task("territories.recompute")
-def recompute(*, job, run_id):
-    with failing_the_run(run_id):
-        return pipeline.recompute_start(run_id=run_id, job=job)
-
-
-@job_task("territories.recompute_chunk")
-def recompute_chunk(*, job, run_id, number):
-    with failing_the_run(run_id):
-        return pipeline.recompute_chunk(run_id=run_id, number=number, job=job)
-
-
-@job_task("territories.recompute_finish")
-def recompute_finish(*, job, run_id):
-    with failing_the_run(run_id):
-        return pipeline.recompute_finish(run_id=run_id, job=job)
-
-
-@job_task("territories.render_images")
-def render_images(*, job, run_id):
-    return maps.render_images(run_id=run_id, job=job)
+__all__ = ["imports_tasks", "maps_tasks", "pipeline_tasks"]

@@ -16,9 +16,9 @@ from celery.contrib.testing.worker import start_worker
 
 from portal.accounts.choices import MembershipRole, PortalGroup
 from portal.celery import app as celery_app
+from territories.catalogue.services import indicator_catalogue_load
 from territories.choices import Level
-from territories.models import CodeChange, Territory
-from territories.services import indicator_catalogue_load
+from territories.geography.models import CodeChange, Territory
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 _CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "reference" / "indicators.json"
@@ -43,18 +43,9 @@ def port_open(host, port):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_layer_cache():
-    # Test databases reuse ids after a rollback: never serve a layer of an earlier test.
-    from territories import layer_cache
-
-    layer_cache.clear()
-    yield
-    layer_cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate-limit counters and cached pages of one test must not reach the next.
+    # Rate-limit counters, cached layers and the published run of one test must not reach
+    # the next (test databases reuse ids after a rollback).
     from django.core.cache import cache
 
     cache.clear()

@@ -10,7 +10,7 @@ from jobs.models import Job
 from portal.committees.choices import CommitteeAccess
 from portal.committees.models import Committee, CommitteeMembership
 from portal.knowledge.reference.services import reference_preconisations_load
-from territories.models import Territory
+from territories.geography.models import Territory
 from tests.factories import InvitationFactory
 
 PERSONAS = ["visitor", "member", "org_admin", "other_admin", "curator", "analyst", "admin"]

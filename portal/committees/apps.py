@@ -12,7 +12,7 @@ class CommitteesConfig(AppConfig):
         from portal.committees.audiences import CommitteeMembershipAudience
         from portal.committees.sections import territory_section
         from portal.knowledge.resources.audiences import register_committee_audience
-        from territories.portrait import register_section
+        from territories.portraits.sections import register_section
 
         register_section(territory_section)
         # The knowledge base (below) asks who sits on which committee through this hook.

@@ -45,7 +45,7 @@ def coordinators_of(*, committee):
 
 def committees_for_territory(*, territory, user):
     """Committees `user` may know of that work on the territory or a territory containing it."""
-    from territories.selectors import territory_ancestor_ids
+    from territories.geography.selectors import territory_ancestor_ids
 
     return (
         Committee.objects.visible_to(user)

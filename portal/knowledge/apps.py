@@ -11,6 +11,6 @@ class KnowledgeConfig(AppConfig):
         from portal.knowledge.curation import tasks  # noqa: F401 - registers the job tasks
         from portal.knowledge.resources.sections import territory_section
         from portal.knowledge.search import tasks as search_tasks  # noqa: F401
-        from territories.portrait import register_section
+        from territories.portraits.sections import register_section
 
         register_section(territory_section)

@@ -8,8 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from portal.committees.models import Committee
 from portal.knowledge.reference.services import reference_preconisations_load
-from territories import pipeline
-from tests.territories.test_pipeline import put
+from territories.pipeline import services as pipeline
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,8 @@ from PIL import Image
 from portal.committees.models import Committee
 from portal.knowledge.choices import ResourceKind, ResourceStatus
 from portal.knowledge.models import Resource
-from territories import pipeline
-from tests.territories.test_pipeline import put
+from territories.pipeline import services as pipeline
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -145,7 +145,8 @@ def test_the_side_panel_tells_what_is_being_done_here(page, mapped):
 
 
 def test_a_typology_is_drawn_as_a_categorical_map(page, mapped):
-    from territories.models import Indicator, Typology, TypologyVariable
+    from territories.analyses.models import Typology, TypologyVariable
+    from territories.catalogue.models import Indicator
 
     typology = Typology.objects.create(name="Test", slug="test", level="commune", k=2, seed=1)
     TypologyVariable.objects.create(

@@ -15,7 +15,7 @@ CSV = "CODGEO;TP60;PERS\n98001;12,5;1000\n98002;s;2000\n98003;17,0;3000\n98404;4
 def test_analyst_uploads_watches_progress_and_finds_the_values(
     page, tmp_path, redis_broker, small_geography
 ):
-    from territories.models import Indicator
+    from territories.catalogue.models import Indicator
 
     Indicator.objects.filter(slug="taux-pauvrete").update(min_count=0)
     analyst = UserFactory(email="analyste@exemple.test", groups=[PortalGroup.ANALYST])
@@ -49,7 +49,7 @@ def test_analyst_uploads_watches_progress_and_finds_the_values(
         assert "98404" in report and "inconnu" in report
         import time
 
-        from territories.selectors import published_run_id
+        from territories.pipeline.selectors import published_run_id
 
         deadline = time.monotonic() + 30
         while published_run_id() is None and time.monotonic() < deadline:

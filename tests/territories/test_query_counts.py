@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from territories import pipeline
-from territories.models import DataImport, Territory
-from tests.territories.test_pipeline import put
+from territories.geography.models import Territory
+from territories.imports.models import DataImport
+from territories.pipeline import services as pipeline
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
 

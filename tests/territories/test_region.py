@@ -9,8 +9,11 @@ import pytest
 import shapely
 from django.core.management import call_command
 
-from territories.models import AggregateValue, DataImport, Indicator, Territory
-from territories.selectors import published_run_id
+from territories.catalogue.models import Indicator
+from territories.geography.models import Territory
+from territories.imports.models import DataImport
+from territories.pipeline.models import AggregateValue
+from territories.pipeline.selectors import published_run_id
 from tests.territories.conftest import REGION_DIR
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from territories import pipeline
-from territories.models import DataImport, IndicatorValue, Territory
-from tests.territories.test_pipeline import put
+from territories.catalogue.models import IndicatorValue
+from territories.geography.models import Territory
+from territories.imports.models import DataImport
+from territories.pipeline import services as pipeline
+from territories.pipeline.selectors import current_run
+from tests.territories.pipeline.test_pipeline import put
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +125,7 @@ def test_an_analyst_import_runs_and_reports(
     html = client.get(response.url).content.decode()
     assert "1 lignes acceptées sur 2" in html and "98777" in html and "inconnu" in html
     assert IndicatorValue.objects.get(indicator__slug="taux-pauvrete").value == 12.5
-    assert pipeline.current_run() is not None
+    assert current_run() is not None
 
 
 def test_values_api_filters_and_downloads(client, published):
@@ -137,6 +140,24 @@ def test_values_api_filters_and_downloads(client, published):
         {"indicator": "population", "level": "commune", "period": 2021, "download": "geojson"},
     )
     assert json.loads(geo.content)["metadata"]["indicator"] == "population"
+
+
+def test_values_api_explains_wrong_parameters_in_french(client, published):
+    def errors(**params):
+        response = client.get("/api/v1/values/", params)
+        assert response.status_code == 400
+        return str(response.json())
+
+    assert "Indicateur inconnu « nope »" in errors(indicator="nope")
+    assert "galaxy" in errors(level="galaxy")
+    assert "entier" in errors(indicator="population", period="l'an dernier")
+    assert "un indicateur, un niveau ou un territoire" in errors()
+    assert "demande un indicateur et une période" in errors(
+        indicator="population", download="geojson"
+    )
+    assert (
+        "geometry" in client.get("/api/v1/territories/", {"geometry": "peut-être"}).json()["errors"]
+    )
 
 
 def test_csv_export_neutralises_formulas(client, published):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from territories import explorer
+from territories.maps import explorer
 
 
 def map_state_clean(value):

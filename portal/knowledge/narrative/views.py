@@ -14,7 +14,7 @@ from portal.knowledge.choices import ResourceKind
 from portal.knowledge.models import Resource
 from portal.knowledge.narrative import forms, services
 from portal.knowledge.resources.views import visible_or_404
-from territories import explorer
+from territories.maps import explorer
 
 
 def step_map(map_state):

@@ -5,7 +5,7 @@ Who may read what is decided in visibility.py (Resource.objects.readable_by / vi
 import difflib
 
 from portal.knowledge.models import Resource
-from territories.selectors import territory_ancestor_ids
+from territories.geography.selectors import territory_ancestor_ids
 
 SNAPSHOT_FIELDS = ("title", "summary", "body", "kind", "external_url")
 LIST_FIELDS = ("title", "slug", "kind", "summary", "published_at")

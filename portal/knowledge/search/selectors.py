@@ -12,8 +12,8 @@ from portal.knowledge.models import Resource
 from portal.knowledge.search import postgres, sqlite
 from portal.knowledge.search.facets import count_and_rank
 from portal.knowledge.search.text import has_words, plain_excerpt
+from territories.geography.selectors import territory_family_ids
 from territories.models import Territory
-from territories.selectors import territory_family_ids
 
 PAGE_SIZE = 20
 

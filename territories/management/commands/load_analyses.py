@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from territories import analysis_services, pipeline
-from territories.models import CompositeIndex, Indicator, Typology
+from territories.analyses import services as analysis_services
+from territories.analyses.models import CompositeIndex, Typology
+from territories.catalogue.models import Indicator
+from territories.pipeline import services as pipeline
 
 SPEC = Path(settings.BASE_DIR) / "data" / "reference" / "analyses.json"
 

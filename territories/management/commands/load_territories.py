@@ -5,9 +5,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jobs.services import JobFailed
-from territories import pipeline, services
+from territories.catalogue.services import indicator_catalogue_load
 from territories.choices import Level
-from territories.models import Territory
+from territories.geography.models import Territory
+from territories.imports import services
+from territories.pipeline import services as pipeline
+from territories.pipeline.selectors import current_run
 
 CATALOGUE = Path(settings.BASE_DIR) / "data" / "reference" / "indicators.json"
 
@@ -31,14 +34,10 @@ class Command(BaseCommand):
         if not spec_path.exists():
             raise CommandError(f"{spec_path} not found")
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        if (
-            not force
-            and Territory.objects.filter(level=Level.COMMUNE).exists()
-            and pipeline.current_run()
-        ):
+        if not force and Territory.objects.filter(level=Level.COMMUNE).exists() and current_run():
             self.stdout.write("Territories already loaded (use --force to load again).")
             return
-        count = services.indicator_catalogue_load(path=CATALOGUE)
+        count = indicator_catalogue_load(path=CATALOGUE)
         self.stdout.write(f"Indicator catalogue: {count} indicators.")
         for item in spec["imports"]:
             options = json.loads(

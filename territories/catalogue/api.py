@@ -1,0 +1,176 @@
+"""Read API of the catalogue and of values: indicators, values across levels, downloads."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from territories.catalogue import exports, selectors
+from territories.catalogue.models import Indicator
+from territories.choices import Level
+from territories.geography.models import Territory
+from territories.pipeline.models import PipelineRun
+from territories.pipeline.selectors import published_run_id
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "slug",
+            "name",
+            "definition",
+            "unit",
+            "theme",
+            "source",
+            "source_vintage",
+            "polarity",
+            "aggregation",
+            "numerator",
+            "denominator",
+            "scale",
+            "decimals",
+            "min_coverage",
+            "min_count",
+        ]
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Indicator.objects.select_related("denominator", "numerator").order_by("slug")
+    serializer_class = IndicatorSerializer
+    lookup_field = "slug"
+    filterset_fields = ["theme", "aggregation", "polarity"]
+    pagination_class = None
+
+
+class ValueSerializer(serializers.Serializer):
+    level = serializers.CharField(source="territory__level")
+    code = serializers.CharField(source="territory__code")
+    name = serializers.CharField(source="territory__name")
+    indicator = serializers.CharField(source="indicator__slug")
+    period = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+    status = serializers.CharField()
+    coverage = serializers.FloatField()
+
+
+class ValuesQuerySerializer(serializers.Serializer):
+    """The parameters of the values endpoint; wrong ones are answered with 400."""
+
+    indicator = serializers.CharField(required=False, help_text="indicator identifier (slug)")
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    period = serializers.IntegerField(required=False, min_value=0)
+    territory = serializers.CharField(required=False, help_text="territory code")
+    download = serializers.ChoiceField(choices=["csv", "geojson"], required=False)
+
+    def validate_indicator(self, slug):
+        indicator = Indicator.objects.filter(slug=slug).first()
+        if indicator is None:
+            raise serializers.ValidationError(
+                _("Unknown indicator “%(value)s”.") % {"value": slug[:80]}
+            )
+        return indicator
+
+    def validate(self, data):
+        if not (data.get("indicator") or data.get("level") or data.get("territory")):
+            raise serializers.ValidationError(_("Give an indicator, a level or a territory."))
+        geojson = data.get("download") == "geojson"
+        if geojson and not (data.get("indicator") and data.get("period")):
+            raise serializers.ValidationError(_("GeoJSON needs an indicator and a period."))
+        return data
+
+
+class ValuesView(APIView):
+    """Indicator values: communes as imported, other levels as last recomputed, with coverage.
+
+    `download=csv` and `download=geojson` download them (GeoJSON needs one indicator and period).
+    """
+
+    @extend_schema(parameters=[ValuesQuerySerializer], responses=ValueSerializer(many=True))
+    def get(self, request):
+        query = ValuesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        indicator, level, period, territory, download = (
+            query.validated_data.get(name)
+            for name in ("indicator", "level", "period", "territory", "download")
+        )
+        rows = selectors.values_table(
+            indicator=indicator, level=level, period=period, territory_code=territory
+        )
+        if download == "csv":
+            return self._csv(rows, indicator)
+        if download == "geojson":
+            return self._geojson(rows, indicator, period)
+        return Response(ValueSerializer(rows, many=True).data)
+
+    def _csv(self, rows, indicator):
+        run = PipelineRun.objects.filter(pk=published_run_id()).first()
+        return exports.csv_response(
+            comments=[
+                f"Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
+                f"{indicator.source if indicator else 'INSEE'}; recalcul "
+                f"{run.finished_at.isoformat() if run else '-'}"
+            ],
+            columns=[
+                "niveau",
+                "code",
+                "nom",
+                "indicateur",
+                "periode",
+                "valeur",
+                "statut",
+                "couverture",
+            ],
+            rows=(
+                (
+                    row["territory__level"],
+                    row["territory__code"],
+                    row["territory__name"],
+                    row["indicator__slug"],
+                    row["period"],
+                    row["value"],
+                    row["status"],
+                    round(row["coverage"], 4),
+                )
+                for row in rows
+            ),
+            filename="cohesion-valeurs.csv",
+        )
+
+    def _geojson(self, rows, indicator, period):
+        codes = {(r["territory__level"], r["territory__code"]): r for r in rows}
+        geometries = Territory.objects.filter(
+            level__in={key[0] for key in codes}, code__in={key[1] for key in codes}
+        ).values_list("level", "code", "geometry")
+        features = []
+        for level, code, geometry in geometries:
+            row = codes.get((level, code))
+            if row is None:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {
+                        "level": level,
+                        "code": code,
+                        "name": row["territory__name"],
+                        "value": row["value"],
+                        "status": row["status"],
+                        "coverage": row["coverage"],
+                    },
+                }
+            )
+        return exports.geojson_response(
+            features=features,
+            metadata={
+                "indicator": indicator.slug,
+                "period": int(period),
+                "source": indicator.source,
+            },
+            filename="cohesion-valeurs.geojson",
+        )

@@ -1,0 +1,88 @@
+"""Reads of the catalogue and of indicator values: communes as imported, other levels as the
+last published recompute computed them."""
+
+from territories.catalogue.models import Indicator, IndicatorValue
+from territories.choices import Level, ValueStatus
+from territories.pipeline.models import AggregateValue
+from territories.pipeline.selectors import published_run_id
+
+
+def territory_values(*, territory):
+    """Every indicator value of one territory, newest period first, as plain rows."""
+    if territory.level == Level.COMMUNE:
+        queryset = IndicatorValue.objects.filter(territory=territory).select_related("indicator")
+        rows = [
+            {
+                "indicator": value.indicator,
+                "period": value.period,
+                "value": value.value,
+                "status": value.status,
+                "coverage": 1.0 if value.status == ValueStatus.OK else 0.0,
+                "members": 1,
+                "members_known": int(value.status == ValueStatus.OK),
+            }
+            for value in queryset
+        ]
+    else:
+        rows = []
+    # Aggregates, and for communes what the pipeline computed for them (composite indexes).
+    queryset = AggregateValue.objects.filter(
+        run_id=published_run_id(), territory=territory
+    ).select_related("indicator")
+    rows += [
+        {
+            "indicator": value.indicator,
+            "period": value.period,
+            "value": value.value,
+            "status": value.status,
+            "coverage": value.coverage,
+            "members": value.members,
+            "members_known": value.members_known,
+        }
+        for value in queryset
+    ]
+    rows.sort(key=lambda row: (row["indicator"].theme, row["indicator"].name, -row["period"]))
+    return rows
+
+
+def indicator_catalogue():
+    return Indicator.objects.select_related("denominator", "numerator").order_by("theme", "name")
+
+
+def values_table(*, indicator=None, level=None, period=None, territory_code=None):
+    """Rows (territory, indicator, period, value, status, coverage) across levels.
+
+    Communes read the imported values; other levels read the published aggregates.
+    """
+    rows = []
+    levels = [level] if level else [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION]
+    for current in levels:
+        if current == Level.COMMUNE:
+            queryset = IndicatorValue.objects.filter(territory__level=Level.COMMUNE)
+        else:
+            queryset = AggregateValue.objects.filter(
+                run_id=published_run_id(), territory__level=current
+            )
+        if indicator is not None:
+            queryset = queryset.filter(indicator=indicator)
+        if period:
+            queryset = queryset.filter(period=period)
+        if territory_code:
+            queryset = queryset.filter(territory__code=territory_code)
+        fields = [
+            "territory__level",
+            "territory__code",
+            "territory__name",
+            "indicator__slug",
+            "period",
+            "value",
+            "status",
+        ]
+        if current != Level.COMMUNE:
+            fields += ["coverage"]
+        for row in queryset.values(*fields).order_by(
+            "territory__code", "indicator__slug", "period"
+        ):
+            row.setdefault("coverage", 1.0 if row["status"] == ValueStatus.OK else 0.0)
+            rows.append(row)
+    return rows

@@ -1,0 +1,19 @@
+"""Pages of the indicator catalogue: the list and each indicator's sheet."""
+
+from django.shortcuts import get_object_or_404, render
+
+from territories.catalogue import selectors
+from territories.catalogue.models import Indicator
+
+
+def indicator_list(request):
+    return render(
+        request, "territories/indicator_list.html", {"indicators": selectors.indicator_catalogue()}
+    )
+
+
+def indicator_detail(request, slug):
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("denominator", "numerator"), slug=slug
+    )
+    return render(request, "territories/indicator_detail.html", {"indicator": indicator})

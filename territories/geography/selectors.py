@@ -1,0 +1,61 @@
+"""Reads of the geography: search, members and parents of a territory."""
+
+from territories.choices import Level
+from territories.geography.models import Territory
+
+
+def search_territories(query, limit=50):
+    return (
+        Territory.objects.search(query)
+        .select_related("departement", "epci")
+        .order_by("level", "name")[:limit]
+    )
+
+
+def territory_members(*, territory):
+    if territory.level == Level.EPCI:
+        return Territory.objects.filter(epci=territory).order_by("name")
+    if territory.level == Level.DEPARTEMENT:
+        return Territory.objects.filter(departement=territory).order_by("name")
+    if territory.level == Level.REGION:
+        return Territory.objects.filter(level=Level.DEPARTEMENT, region=territory).order_by("code")
+    return Territory.objects.none()
+
+
+def epci_departements(*, epci):
+    return (
+        Territory.objects.filter(level=Level.DEPARTEMENT, communes_dep__epci=epci)
+        .distinct()
+        .order_by("code")
+    )
+
+
+def territory_ancestor_ids(*, territory):
+    """The territory and those containing it (commune → EPCI, département, région)."""
+    family = [territory.pk]
+    if territory.level == Level.COMMUNE:
+        family += [territory.epci_id, territory.departement_id, territory.region_id]
+    elif territory.level == Level.EPCI:
+        family += list(
+            Territory.objects.filter(
+                level=Level.DEPARTEMENT, communes_dep__epci=territory
+            ).values_list("pk", flat=True)
+        )
+        family.append(territory.region_id)
+    elif territory.level == Level.DEPARTEMENT:
+        family.append(territory.region_id)
+    return {pk for pk in family if pk}
+
+
+def territory_family_ids(*, territory):
+    """Ids of the territory, its parents and its children, for a territory filter."""
+    ids = territory_ancestor_ids(territory=territory)
+    if territory.level == Level.EPCI:
+        ids |= set(territory.communes_epci.values_list("pk", flat=True))
+    elif territory.level == Level.DEPARTEMENT:
+        communes = Territory.objects.filter(level=Level.COMMUNE, departement=territory)
+        ids |= set(communes.values_list("pk", flat=True))
+        ids |= {pk for pk in communes.values_list("epci_id", flat=True).distinct() if pk}
+    elif territory.level == Level.REGION:
+        ids |= set(Territory.objects.filter(region=territory).values_list("pk", flat=True))
+    return ids

@@ -1,0 +1,236 @@
+"""Import of indicator values: columns mapped to indicators and periods, codes of an older
+geography mapped to today's communes, rows that land on one merged commune combined.
+
+All-or-nothing, with a report of the rejected rows (see territories.imports.common).
+"""
+
+import re
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from territories.catalogue.models import Indicator, IndicatorValue
+from territories.choices import Aggregation, Level, ValueStatus
+from territories.geography.models import Territory
+from territories.imports.code_changes import code_mapping
+from territories.imports.common import (
+    DEFAULT_VINTAGE,
+    ImportFailed,
+    line_numbers,
+    normalize_code,
+    read_for_import,
+    require_columns,
+)
+from territories.imports.reading import parse_number
+
+EXPRESSION = re.compile(r"^[\w\s\.\+\-\*/\(\)]+$")
+
+
+def values_import(*, path, original_name, options, source_import=None, progress=None):
+    """Import indicator values; returns the report. Raises ImportFailed, changing nothing."""
+    progress = progress or (lambda percent, message: None)
+    level = options.get("level", Level.COMMUNE)
+    vintage = int(options.get("vintage", DEFAULT_VINTAGE))
+    code_vintage = int(options.get("code_vintage", vintage))
+    code_column = options.get("code_column")
+    mappings = options.get("columns") or []
+    derived = options.get("derived") or {}
+    if not code_column or not mappings:
+        raise ImportFailed(_("Say which column holds the codes and which columns to import."))
+
+    progress(5, _("Reading the file"))
+    frame, _geometry, notes = read_for_import(path, original_name)
+    suffix = "." + original_name.rsplit(".", 1)[-1].lower()
+    lines = line_numbers(frame, suffix)
+    source_columns = {m["column"] for m in mappings} - set(derived)
+    for expression in derived.values():
+        if not EXPRESSION.match(expression):
+            raise ImportFailed(_("Invalid formula: %(formula)s") % {"formula": expression})
+        source_columns |= set(re.findall(r"[A-Za-z_]\w*", expression))
+    require_columns(frame, [code_column, *sorted(source_columns)])
+
+    slugs = {m["indicator"] for m in mappings}
+    indicators = {
+        i.slug: i
+        for i in Indicator.objects.filter(slug__in=slugs).select_related("numerator", "denominator")
+    }
+    unknown = sorted(slugs - set(indicators))
+    if unknown:
+        raise ImportFailed(_("Unknown indicator(s): %(slugs)s.") % {"slugs": ", ".join(unknown)})
+    for mapping in mappings:
+        try:
+            mapping["period"] = int(mapping.get("period") or options.get("period"))
+        except (TypeError, ValueError) as exc:
+            raise ImportFailed(
+                _("No period given for column %(column)s.") % {"column": mapping["column"]}
+            ) from exc
+
+    progress(20, _("Checking the rows"))
+    rejected = {}  # row index -> reason
+    values, statuses = {}, {}
+    for column in sorted(source_columns):
+        parsed = [parse_number(cell) for cell in frame[column].tolist()]
+        values[column] = np.array([p[0] if p[0] is not None else np.nan for p in parsed])
+        statuses[column] = np.array([p[1] or "error" for p in parsed], dtype=object)
+        for index, (_value, _status, problem) in enumerate(parsed):
+            if problem and index not in rejected:
+                rejected[index] = _("column %(column)s: %(problem)s") % {
+                    "column": column,
+                    "problem": problem,
+                }
+    numeric = pd.DataFrame(values)
+    for name, expression in derived.items():
+        used = re.findall(r"[A-Za-z_]\w*", expression)
+        values[name] = numeric.eval(expression, engine="python").to_numpy(dtype=float)
+        status = np.full(len(frame), "ok", dtype=object)
+        for column in used:
+            status = np.where(statuses[column] == "missing", "missing", status)
+        for column in used:
+            status = np.where(statuses[column] == "secret", "secret", status)
+        status = np.where(np.isinf(values[name]), "missing", status)
+        values[name] = np.where(status == "ok", values[name], np.nan)
+        statuses[name] = status
+
+    for mapping in mappings:
+        indicator = indicators[mapping["indicator"]]
+        if indicator.aggregation != Aggregation.SUM or indicator.signed:
+            continue
+        negative = np.nan_to_num(values[mapping["column"]], nan=0) < 0
+        for index in np.flatnonzero(negative):
+            rejected.setdefault(
+                int(index),
+                _("column %(column)s: a count cannot be negative (%(value)s)")
+                % {"column": mapping["column"], "value": values[mapping["column"]][index]},
+            )
+
+    codes = [normalize_code(value, level) for value in frame[code_column].tolist()]
+    seen = {}
+    for index, code in enumerate(codes):
+        if not code:
+            rejected.setdefault(index, _("no code"))
+        elif code in seen:
+            rejected.setdefault(
+                index,
+                _("duplicate of line %(line)s (same code %(code)s)")
+                % {"line": lines[seen[code]], "code": code},
+            )
+        else:
+            seen[code] = index
+
+    mapping_codes = code_mapping(from_vintage=code_vintage, to_vintage=vintage)
+    territory_ids = dict(
+        Territory.objects.filter(level=level, vintage=vintage).values_list("code", "id")
+    )
+    placed, remapped = {}, []
+    for index, code in enumerate(codes):
+        if index in rejected:
+            continue
+        target = mapping_codes.get(code, code)
+        if target not in territory_ids:
+            rejected[index] = _("unknown %(level)s code %(code)s in geography %(vintage)s") % {
+                "level": Level(level).label,
+                "code": code,
+                "vintage": vintage,
+            }
+            continue
+        if target != code:
+            remapped.append({"line": lines[index], "from": code, "to": target})
+        placed[index] = territory_ids[target]
+
+    report = {
+        "rows": len(frame),
+        "accepted": len(placed),
+        "rejected": [
+            {"line": lines[i], "code": codes[i], "reason": str(reason)}
+            for i, reason in sorted(rejected.items())
+        ],
+        "remapped": remapped,
+        "notes": [str(n) for n in notes],
+        "indicators": {},
+    }
+    if options.get("strict") and rejected:
+        raise ImportFailed(
+            _("%(count)s row(s) rejected: nothing was imported (strict mode).")
+            % {"count": len(rejected)},
+            report,
+        )
+    if not placed:
+        raise ImportFailed(_("No row could be imported."), report)
+
+    progress(50, _("Merging and writing the values"))
+    records, rows_of = {}, defaultdict(list)
+    for index, territory_id in placed.items():
+        for mapping in mappings:
+            key = (territory_id, indicators[mapping["indicator"]].pk, mapping["period"])
+            rows_of[key].append((index, mapping["column"]))
+            records[key] = (values[mapping["column"]][index], statuses[mapping["column"]][index])
+    merged = {key: rows for key, rows in rows_of.items() if len(rows) > 1}
+    report["merged"] = _merge_communes(records, merged, indicators, mappings, values, statuses)
+
+    rows = []
+    for (territory_id, indicator_id, period), (value, status) in records.items():
+        known = status == ValueStatus.OK and not np.isnan(value)
+        rows.append(
+            IndicatorValue(
+                indicator_id=indicator_id,
+                territory_id=territory_id,
+                period=period,
+                value=float(value) if known else None,
+                status=ValueStatus.OK if known else (status if status != "ok" else "missing"),
+                source_import=source_import,
+            )
+        )
+    for mapping in mappings:
+        indicator = indicators[mapping["indicator"]]
+        mine = [r for r in rows if r.indicator_id == indicator.pk and r.period == mapping["period"]]
+        report["indicators"][f"{indicator.slug}@{mapping['period']}"] = {
+            status: sum(1 for r in mine if r.status == status)
+            for status in (ValueStatus.OK, ValueStatus.SECRET, ValueStatus.MISSING)
+        }
+    with transaction.atomic():
+        IndicatorValue.objects.bulk_create(
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["indicator", "territory", "period"],
+            update_fields=["value", "status", "source_import"],
+        )
+    progress(95, _("Values written"))
+    return report
+
+
+def _merge_communes(records, merged, indicators, mappings, values, statuses):
+    """Rows that land on one commune after a merger: counts add up; rates are rebuilt from
+    the counts of the same file (numerator and denominator, or rate × denominator); a value
+    that cannot be rebuilt (a median, a share without its base) becomes unknown."""
+    by_pk = {i.pk: i for i in indicators.values()}
+    column_of = {(m["indicator"], m["period"]): m["column"] for m in mappings}
+    notes = []
+
+    def known(column, rows):
+        return all(statuses[column][i] == "ok" for i in rows)
+
+    for key, entries in merged.items():
+        _territory_id, indicator_id, period = key
+        indicator = by_pk[indicator_id]
+        rows = [index for index, _column in entries]
+        column = entries[0][1]
+        result = (np.nan, "missing")
+        num_column = indicator.numerator and column_of.get((indicator.numerator.slug, period))
+        den_column = indicator.denominator and column_of.get((indicator.denominator.slug, period))
+        if indicator.aggregation == Aggregation.SUM and known(column, rows):
+            result = (float(np.sum(values[column][rows])), "ok")
+        elif indicator.aggregation in (Aggregation.RATIO, Aggregation.WEIGHTED_MEAN) and den_column:
+            den = values[den_column][rows]
+            if num_column and known(num_column, rows) and known(den_column, rows) and den.sum():
+                result = (indicator.scale * values[num_column][rows].sum() / den.sum(), "ok")
+            elif known(column, rows) and known(den_column, rows) and den.sum():
+                result = (float((values[column][rows] * den).sum() / den.sum()), "ok")
+        records[key] = result
+        notes.append(
+            {"indicator": indicator.slug, "period": period, "rows": len(rows), "result": result[1]}
+        )
+    return notes

@@ -1,0 +1,93 @@
+"""Simplified boundaries for each map level, computed by the pipeline.
+
+The commune layer is simplified once with topology kept (topojson: a border shared by two
+communes is simplified once, so neighbours still meet with no gap or sliver); EPCI and
+département layers are unions of the simplified communes of the region, so every level draws
+from the same lines. Coordinates are rounded to 1e-4 degree (about 10 m).
+"""
+
+import gzip
+import hashlib
+import json
+
+import numpy as np
+from django.utils import timezone
+
+from territories.choices import Level
+from territories.geography.models import Territory
+from territories.maps.models import LayerGeometry
+
+SIMPLIFY_DEGREES = 0.003
+
+
+PRECISION = 4
+
+
+def pack(document):
+    content = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    return content, gzip.compress(content, compresslevel=9), hashlib.sha1(content).hexdigest()  # noqa: S324
+
+
+def build_geometries(*, vintage=2026, force=False):
+    """Simplified boundaries for each map level; recomputed only when the boundaries change."""
+    import geopandas as gpd
+    import shapely
+    import topojson
+
+    rows = list(
+        Territory.objects.filter(level=Level.COMMUNE, vintage=vintage, geometry__isnull=False)
+        .order_by("code")
+        .values_list("code", "name", "geometry", "epci__code", "departement__code")
+    )
+    if not rows:
+        return {}
+    source_hash = hashlib.sha1(  # noqa: S324
+        json.dumps([(r[0], r[2], r[3], r[4]) for r in rows], sort_keys=True).encode()
+    ).hexdigest()
+    stored = LayerGeometry.objects.filter(vintage=vintage, level=Level.COMMUNE).first()
+    if stored and stored.source_hash == source_hash and not force:
+        return {"geometries": "unchanged"}
+    frame = gpd.GeoDataFrame(
+        {"code": [r[0] for r in rows], "epci": [r[3] for r in rows], "dep": [r[4] for r in rows]},
+        geometry=[shapely.geometry.shape(r[2]) for r in rows],
+        crs=4326,
+    )
+    simplified = topojson.Topology(
+        frame, toposimplify=SIMPLIFY_DEGREES, prevent_oversimplify=True
+    ).to_gdf()
+    rounded = shapely.transform(simplified.geometry.values, lambda c: np.round(c, PRECISION))
+    # Simplifying and rounding can fold a ring on itself; repair keeps the polygons only.
+    simplified["geometry"] = shapely.make_valid(rounded, method="structure", keep_collapsed=False)
+    names = {
+        (t.level, t.code): t.name
+        for t in Territory.objects.filter(vintage=vintage).only("level", "code", "name")
+    }
+    levels = {Level.COMMUNE: simplified.set_index("code").geometry}
+    for level, column in ((Level.EPCI, "epci"), (Level.DEPARTEMENT, "dep")):
+        grouped = simplified.dropna(subset=[column]).groupby(column).geometry
+        levels[level] = grouped.apply(lambda shapes: shapely.union_all(shapes.values))
+    stats = {}
+    for level, shapes in levels.items():
+        features = [
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"code": code, "name": names.get((level, code), code)},
+                "geometry": shapely.geometry.mapping(shape),
+            }
+            for code, shape in shapes.items()
+        ]
+        content, compressed, etag = pack({"type": "FeatureCollection", "features": features})
+        LayerGeometry.objects.update_or_create(
+            level=level,
+            vintage=vintage,
+            defaults={
+                "source_hash": source_hash,
+                "content": content,
+                "content_gzip": compressed,
+                "etag": etag,
+                "computed_at": timezone.now(),
+            },
+        )
+        stats[level] = {"bytes": len(content), "gzip": len(compressed)}
+    return stats

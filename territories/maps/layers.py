@@ -1,0 +1,134 @@
+"""Map layers, computed by the pipeline; requests only serve the stored bytes.
+
+One layer per indicator × level × period with each territory's value, status, coverage and
+rank, and the class bounds of every classification method (territories.maps.classification).
+The explorer colours them; manual breaks are checked and applied client-side. Boundaries
+are built by territories.maps.geometries, images by territories.maps.images.
+"""
+
+import math
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from territories.catalogue.models import Indicator, IndicatorValue
+from territories.choices import Level, Polarity, ValueStatus
+from territories.geography.models import Territory
+from territories.maps.classification import class_bounds
+from territories.maps.geometries import build_geometries, pack
+from territories.maps.models import MapLayer
+from territories.pipeline.models import AggregateValue, PipelineRun
+
+MAP_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT]
+
+
+def _layer_rows(run_id, level):
+    """(indicator_id, period) → {territory_id: (value, status, coverage)} for one level."""
+    rows = defaultdict(dict)
+    if level == Level.COMMUNE:
+        for indicator_id, territory_id, period, value, status in IndicatorValue.objects.filter(
+            territory__level=level
+        ).values_list("indicator_id", "territory_id", "period", "value", "status"):
+            rows[(indicator_id, period)][territory_id] = (
+                value,
+                status,
+                1.0 if status == ValueStatus.OK else 0.0,
+            )
+    for (
+        indicator_id,
+        territory_id,
+        period,
+        value,
+        status,
+        coverage,
+    ) in AggregateValue.objects.filter(run_id=run_id, territory__level=level).values_list(
+        "indicator_id", "territory_id", "period", "value", "status", "coverage"
+    ):
+        rows[(indicator_id, period)][territory_id] = (value, status, coverage)
+    return rows
+
+
+def build_layers(*, run_id):
+    """Store every map layer of this run (replacing what an earlier attempt wrote)."""
+    geometry_stats = build_geometries()
+    indicators = {i.pk: i for i in Indicator.objects.all()}
+    run = PipelineRun.objects.get(pk=run_id)
+    layers = []
+    for level in MAP_LEVELS:
+        territories = dict(Territory.objects.filter(level=level).values_list("id", "code"))
+        rows = _layer_rows(run_id, level)
+        periods = defaultdict(list)
+        for indicator_id, period in rows:
+            periods[indicator_id].append(period)
+        for (indicator_id, period), by_territory in rows.items():
+            indicator = indicators[indicator_id]
+            document = layer_document(
+                indicator=indicator,
+                level=level,
+                period=period,
+                periods=sorted(periods[indicator_id]),
+                rows=by_territory,
+                codes=territories,
+                run=run,
+            )
+            content, compressed, etag = pack(document)
+            layers.append(
+                MapLayer(
+                    run_id=run_id,
+                    indicator_id=indicator_id,
+                    level=level,
+                    period=period,
+                    content=content,
+                    content_gzip=compressed,
+                    etag=etag,
+                )
+            )
+    with transaction.atomic():
+        MapLayer.objects.filter(run_id=run_id).delete()
+        MapLayer.objects.bulk_create(layers, batch_size=200)
+    return {"layers": len(layers), "geometries": geometry_stats}
+
+
+def layer_document(*, indicator, level, period, periods, rows, codes, run):
+    known = {
+        tid: row
+        for tid, row in rows.items()
+        if row[0] is not None and row[1] in (ValueStatus.OK, ValueStatus.PARTIAL)
+    }
+    reverse = indicator.polarity != Polarity.HIGHER_IS_BETTER
+    ordered = sorted(known, key=lambda tid: known[tid][0], reverse=reverse)
+    ranks = {tid: position + 1 for position, tid in enumerate(ordered)}
+    values = {}
+    for tid, (value, status, coverage) in rows.items():
+        if tid not in codes:
+            continue
+        values[codes[tid]] = [
+            None if value is None or (isinstance(value, float) and math.isnan(value)) else value,
+            status,
+            round(coverage or 0.0, 4),
+            ranks.get(tid),
+        ]
+    known_values = [row[0] for row in known.values()]
+    return {
+        "indicator": {
+            "slug": indicator.slug,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "polarity": indicator.polarity,
+            "decimals": indicator.decimals,
+            "source": indicator.source,
+            "source_vintage": indicator.source_vintage,
+        },
+        "level": level,
+        "period": period,
+        "periods": periods,
+        "values": values,
+        "count": len(values),
+        "known": len(known_values),
+        "min": min(known_values) if known_values else None,
+        "max": max(known_values) if known_values else None,
+        "classes": class_bounds(known_values) if len(known_values) >= 3 else {},
+        "run": run.pk,
+        "computed_at": timezone.now().isoformat(),
+    }

@@ -1,0 +1,82 @@
+"""Recompute runs, the chunks they hand to workers, and the aggregates they compute."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territories.catalogue.models import Indicator
+from territories.choices import RunState, ValueStatus
+from territories.geography.models import Territory
+
+
+class PipelineRun(models.Model):
+    """One run of the recompute pipeline; the last successful one is what readers see."""
+
+    state = models.CharField(max_length=12, choices=RunState.choices, default=RunState.PENDING)
+    reasons = models.JSONField(_("reasons"), default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_state_display()}"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class RunChunk(models.Model):
+    """A group of indicators a recompute run hands to one worker; done once, whatever retries."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    indicator_ids = models.JSONField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    values = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="run_chunk_unique")]
+
+    def __str__(self):
+        return f"{self.run_id}/{self.number}"
+
+
+class AggregateValue(models.Model):
+    """A value the pipeline computed for an EPCI, département or région, with its coverage."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="aggregates")
+    period = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True)
+    coverage = models.FloatField()
+    members = models.PositiveIntegerField()
+    members_known = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=ValueStatus.choices)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["run", "indicator", "period"]),
+            models.Index(fields=["run", "territory"]),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.territory_id} {self.period}: {self.value}"

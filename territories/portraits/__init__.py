@@ -1,0 +1,2 @@
+"""A territory's portrait and the comparison of territories; the hook through which
+higher apps add portrait sections (sections.py)."""

@@ -1,0 +1,2 @@
+"""Weak signals: detection (detection.py, one module per rule in rules/), reviews and
+follows (services.py), e-mails to followers (notifications.py), the list and the API."""

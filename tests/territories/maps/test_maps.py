@@ -1,0 +1,195 @@
+"""Map layers: class bounds as mapclassify computes them, boundaries that keep shared
+borders, stored layers served with ETag and gzip, the explorer's permalink and exports."""
+
+import gzip
+import io
+import json
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from django.core.management import call_command
+
+from territories.catalogue.models import IndicatorValue
+from territories.geography.models import Territory
+from territories.maps.classification import class_bounds
+from territories.maps.models import LayerGeometry, MapLayer
+from territories.pipeline import services as pipeline
+from tests.territories.conftest import REGION_DIR
+from tests.territories.pipeline.test_pipeline import put
+
+pytestmark = pytest.mark.django_db
+
+
+def test_class_bounds_are_mapclassify_bounds():
+    values = np.random.default_rng(7).lognormal(2, 0.6, 500)
+    bounds = class_bounds(values)
+    assert bounds["quantiles"]["5"] == pytest.approx(list(mapclassify.Quantiles(values, k=5).bins))
+    assert bounds["equal_interval"]["4"] == pytest.approx(
+        list(mapclassify.EqualInterval(values, k=4).bins)
+    )
+    assert bounds["natural_breaks"]["6"] == pytest.approx(
+        list(mapclassify.FisherJenks(values, k=6).bins)
+    )
+    assert bounds["std_mean"]["5"] == pytest.approx(
+        list(mapclassify.StdMean(values, multiples=[-2, -1, 1, 2]).bins)
+    )
+    assert set(bounds["quantiles"]) == {"3", "4", "5", "6", "7"}
+
+
+@pytest.fixture
+def layered(small_geography):
+    put(
+        small_geography,
+        "actifs-15-64",
+        {"98001": 50, "98002": 100, "98003": 150, "98004": 80, "98005": 120},
+    )
+    put(
+        small_geography,
+        "chomeurs-15-64",
+        {"98001": 5, "98002": 10, "98003": 30, "98004": 8, "98005": 12},
+    )
+    put(
+        small_geography,
+        "taux-chomage-15-64",
+        {"98001": 10, "98002": 10, "98003": 20, "98004": 10, "98005": None},
+    )
+    for index, code in enumerate(["98001", "98002", "98003", "98004", "98005"]):
+        territory = small_geography[code]
+        territory.geometry = shapely.geometry.mapping(
+            shapely.box(index * 0.1, 47, index * 0.1 + 0.1, 47.1)
+        )
+        territory.save()
+    pipeline.recompute_now(reason="test")
+    return small_geography
+
+
+def test_layers_hold_values_ranks_and_classes(layered):
+    layer = MapLayer.objects.get(indicator__slug="taux-chomage-15-64", level="commune", period=2021)
+    document = json.loads(bytes(layer.content))
+    assert document["values"]["98003"] == [20.0, "ok", 1.0, 1]  # the highest rate ranks first
+    assert document["values"]["98005"][1] == "secret"
+    assert document["known"] == 4
+    assert json.loads(gzip.decompress(bytes(layer.content_gzip))) == document
+    epci = MapLayer.objects.get(indicator__slug="taux-chomage-15-64", level="epci", period=2021)
+    assert set(json.loads(bytes(epci.content))["values"]) == {"200000001", "200000002"}
+
+
+def test_the_layer_endpoint_serves_stored_bytes_with_etag_and_gzip(
+    client, layered, django_assert_num_queries
+):
+    url = "/carte/couche/taux-chomage-15-64/commune/2021.json"
+    with django_assert_num_queries(2):  # the published run, then the layer
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    with django_assert_num_queries(0):  # then both come from Django's cache
+        client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    etag = response["ETag"]
+    assert json.loads(gzip.decompress(response.content))["level"] == "commune"
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert json.loads(client.get(url).content)["period"] == 2021
+    assert client.get("/carte/couche/taux-chomage-15-64/commune/1999.json").status_code == 404
+    assert client.get("/carte/couche/inconnu/commune/2021.json").status_code == 404
+    assert client.get("/carte/couche/taux-chomage-15-64/lune/2021.json").status_code == 404
+    geometry = client.get("/carte/geometrie/commune.geojson")
+    assert len(json.loads(geometry.content)["features"]) == 5
+
+
+def test_a_new_run_is_served_at_once(client, layered):
+    url = "/carte/couche/taux-chomage-15-64/commune/2021.json"
+    before = client.get(url)
+    IndicatorValue.objects.filter(
+        indicator__slug="taux-chomage-15-64", territory__code="98005"
+    ).update(value=30.0, status="ok")
+    pipeline.recompute_now(reason="test")
+    after = client.get(url)
+    assert after["ETag"] != before["ETag"]
+    assert json.loads(after.content)["values"]["98005"][0] == 30.0
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("indicateur=nimporte&niveau=lune", "Indicateur inconnu"),
+        (
+            "indicateur=taux-chomage-15-64&niveau=commune&periode=abc",
+            "Aucune carte pour la période",
+        ),
+        ("indicateur=taux-chomage-15-64&methode=magie", "Méthode de classement inconnue"),
+        ("indicateur=taux-chomage-15-64&classes=99", "entre 3 et 7"),
+        ("indicateur=taux-chomage-15-64&methode=manual&bornes=10+5", "ordre croissant"),
+        ("indicateur=taux-chomage-15-64&methode=manual&bornes=abc", "des nombres"),
+    ],
+)
+def test_a_permalink_edited_with_nonsense_gets_a_clear_message(client, layered, query, message):
+    response = client.get(f"/carte/?{query}")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_exports_carry_their_parameters_and_parse(client, layered):
+    query = "indicateur=taux-chomage-15-64&niveau=commune&periode=2021&methode=manual&bornes=12"
+    csv_response = client.get(f"/carte/export.csv?{query}")
+    text = csv_response.content.decode()
+    assert "taux-chomage-15-64" in text.splitlines()[0] and "manual" in text.splitlines()[0]
+    frame = pd.read_csv(io.StringIO(text), sep=";", skiprows=1)
+    assert dict(zip(frame.code.astype(str), frame.classe, strict=True))["98003"] == 2
+    geo = client.get(f"/carte/export.geojson?{query}")
+    document = json.loads(geo.content)
+    assert document["metadata"]["bounds"] == [12.0, 20.0]
+    frame = gpd.read_file(io.BytesIO(geo.content))
+    assert len(frame) == 5 and "value" in frame.columns
+    assert (
+        client.get(f"/carte/export.csv?{query.replace('bornes=12', 'bornes=50')}").status_code
+        == 400
+    )
+    assert client.get("/carte/export.exe?" + query).status_code == 404
+
+
+def test_the_explorer_export_neutralises_formulas_like_the_api(client, layered):
+    Territory.objects.filter(code="98001").update(name="=1+1")
+    text = client.get(
+        "/carte/export.csv?indicateur=taux-chomage-15-64&niveau=commune&periode=2021"
+    ).content.decode()
+    assert "'=1+1" in text and ";=1+1" not in text
+
+
+def test_portrait_and_comparison(client, layered):
+    html = client.get(layered["98003"].get_absolute_url()).content.decode()
+    assert "Département test" in html and "Région test" in html
+    compare = client.get(
+        "/territoires/comparer/", {"t": ["98001", "commune/98003", "introuvable"]}
+    ).content.decode()
+    assert "Aubert" in compare and "Chaumont" in compare and "introuvable" in compare
+
+
+def test_region_boundaries_keep_shared_borders_and_fit_the_budget(capsys):
+    call_command("load_territories", str(REGION_DIR))
+    sizes = {g.level: len(g.content_gzip) for g in LayerGeometry.objects.all()}
+    assert sizes["commune"] <= 150 * 1024
+    features = json.loads(bytes(LayerGeometry.objects.get(level="commune").content))["features"]
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in features]
+    assert len(shapes) == 1228
+    union = shapely.union_all(shapes)
+    # Neighbours still meet: no overlap between communes, and the gaps left by rounding the
+    # coordinates add up to less than a hectare per thousand km² of region.
+    source = shapely.union_all(
+        [shapely.geometry.shape(t.geometry) for t in Territory.objects.filter(level="commune")]
+    )
+
+    def holes(geometry):
+        return sum(
+            shapely.Polygon(r).area
+            for p in getattr(geometry, "geoms", [geometry])
+            for r in p.interiors
+        )
+
+    overlap = sum(s.area for s in shapes) - union.area
+    assert overlap / union.area < 0.0005
+    assert (holes(union) - holes(source)) / union.area < 0.0001
+    assert abs(union.area - source.area) / source.area < 0.005
+    assert MapLayer.objects.filter(level="commune").count() > 40
