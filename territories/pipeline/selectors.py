@@ -10,9 +10,10 @@ PUBLISHED_TTL = 1  # seconds: how long another process may still serve the previ
 
 
 def published_run_id():
+    """The run readers see: the latest requested (highest id) among the complete ones."""
     return (
         PipelineRun.objects.filter(state=RunState.SUCCEEDED)
-        .order_by("-finished_at")
+        .order_by("-pk")
         .values_list("pk", flat=True)
         .first()
     )
@@ -23,7 +24,7 @@ def recent_runs(limit=50):
 
 
 def current_run():
-    return PipelineRun.objects.filter(state=RunState.SUCCEEDED).order_by("-finished_at").first()
+    return PipelineRun.objects.filter(state=RunState.SUCCEEDED).order_by("-pk").first()
 
 
 def published_run_version():
@@ -38,7 +39,7 @@ def published_run_version():
     if value is None:
         row = (
             PipelineRun.objects.filter(state=RunState.SUCCEEDED)
-            .order_by("-finished_at")
+            .order_by("-pk")
             .values_list("pk", "finished_at")
             .first()
         )

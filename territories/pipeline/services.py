@@ -28,6 +28,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from jobs.services import job_enqueue
@@ -209,9 +210,35 @@ def recompute_finish(*, run_id, job=None):
 
 
 def recompute_publish(*, run_id, extra_stats=None):
-    """Make the run the one readers see, then drop the values of older runs."""
+    """Make the run the one readers see, then drop what finished runs older than it and
+    the previous one computed.
+
+    A run publishes only when every value its chunks wrote is there, and never over a newer
+    run already published (it is then marked superseded): the published run is always the
+    latest requested among the complete ones. Runs still going keep their values.
+    """
     now = timezone.now()
     values = AggregateValue.objects.filter(run_id=run_id).count()
+    chunks = RunChunk.objects.filter(run_id=run_id)
+    if chunks.exists():
+        expected = chunks.aggregate(total=Sum("values"))["total"] or 0
+        aggregated = [pk for ids in chunks.values_list("indicator_ids", flat=True) for pk in ids]
+        stored = AggregateValue.objects.filter(run_id=run_id, indicator_id__in=aggregated)
+        if stored.count() != expected:
+            recompute_fail(
+                run_id=run_id,
+                error=f"Incomplete: {stored.count()} values stored of the {expected} "
+                "its chunks wrote.",
+            )
+            return False
+    newer = (
+        PipelineRun.objects.filter(state=RunState.SUCCEEDED, pk__gt=run_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newer is not None:
+        recompute_fail(run_id=run_id, error=f"Superseded by run #{newer}, published first.")
+        return False
     published = PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(
         state=RunState.SUCCEEDED,
         finished_at=now,
@@ -224,15 +251,18 @@ def recompute_publish(*, run_id, extra_stats=None):
         published_run_forget()
         transaction.on_commit(published_run_forget)
         previous = (
-            PipelineRun.objects.filter(state=RunState.SUCCEEDED)
-            .exclude(pk=run_id)
-            .order_by("-finished_at")
+            PipelineRun.objects.filter(state=RunState.SUCCEEDED, pk__lt=run_id)
+            .order_by("-pk")
             .values_list("pk", flat=True)[:1]
         )
-        keep = [run_id, *previous]
-        AggregateValue.objects.exclude(run_id__in=keep).delete()
-        for model in (CompositeResult, MapLayer, TypologyResult, WeakSignal):
-            model.objects.exclude(run_id__in=keep).delete()
+        # Only what finished runs computed: a run still going keeps everything it wrote.
+        finished = (
+            PipelineRun.objects.filter(state__in=[RunState.SUCCEEDED, RunState.FAILED])
+            .exclude(pk__in=[run_id, *previous])
+            .values("pk")
+        )
+        for model in (AggregateValue, CompositeResult, MapLayer, TypologyResult, WeakSignal):
+            model.objects.filter(run_id__in=finished).delete()
     return bool(published)
 
 

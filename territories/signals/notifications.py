@@ -16,10 +16,8 @@ from territories.signals.models import TerritoryFollow, WeakSignal
 
 
 def _previous_published_run_id(run):
-    queryset = PipelineRun.objects.filter(state=RunState.SUCCEEDED).exclude(pk=run.pk)
-    if run.finished_at:
-        queryset = queryset.filter(finished_at__lt=run.finished_at)
-    return queryset.order_by("-finished_at").values_list("pk", flat=True).first()
+    queryset = PipelineRun.objects.filter(state=RunState.SUCCEEDED, pk__lt=run.pk)
+    return queryset.order_by("-pk").values_list("pk", flat=True).first()
 
 
 def notify_followers(*, run_id):
