@@ -1,6 +1,7 @@
 """Read API of the catalogue and of values: indicators, values across levels, downloads."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -15,8 +16,8 @@ from territories.pipeline.selectors import published_run_id
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
@@ -90,7 +91,14 @@ class ValuesView(APIView):
     `download=csv` and `download=geojson` download them (GeoJSON needs one indicator and period).
     """
 
-    @extend_schema(parameters=[ValuesQuerySerializer], responses=ValueSerializer(many=True))
+    @extend_schema(
+        parameters=[ValuesQuerySerializer],
+        responses={
+            (200, "application/json"): ValueSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
+    )
     def get(self, request):
         query = ValuesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -8,8 +8,10 @@ from territories.geography.models import Territory
 
 
 class TerritorySerializer(serializers.ModelSerializer):
-    departement = serializers.CharField(source="departement.code", default=None, read_only=True)
-    epci = serializers.CharField(source="epci.code", default=None, read_only=True)
+    departement = serializers.CharField(
+        source="departement.code", default=None, read_only=True, allow_null=True
+    )
+    epci = serializers.CharField(source="epci.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Territory
