@@ -3,7 +3,7 @@
 Committees live in the committees app, a layer above the knowledge base, which therefore never
 imports it. The knowledge base asks its questions about committees through this hook instead,
 and the committees app registers its answers in CommitteesConfig.ready() — as portrait sections
-are registered with territories.portrait.register_section. Until something is registered,
+are registered with territories.portraits.sections.register_section. Until something is registered,
 nobody sits on any committee: committee resources are read by curators only.
 """
 

@@ -1,5 +1,5 @@
 """What the knowledge base contributes to the pages of territories (registered in
-KnowledgeConfig.ready() with territories.portrait.register_section)."""
+KnowledgeConfig.ready() with territories.portraits.sections.register_section)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
