@@ -7,6 +7,8 @@ it are skipped, except under CI (CI=true) where a missing service fails the run.
 import contextlib
 import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -147,6 +149,42 @@ def running_worker():
         loglevel="WARNING",
     ) as worker:
         yield worker
+
+
+def worker_process(redis_url, *, hostname, include=None, **environment):
+    """A real worker in a process of its own, on the test database and Redis: one a test
+    can kill -9 (the in-process worker of running_worker() cannot be)."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict)
+    command = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "portal",
+        "worker",
+        "--pool=solo",
+        f"--hostname={hostname}@%h",
+        "--loglevel=WARNING",
+    ]
+    if include:
+        command.append(f"--include={include}")
+    return subprocess.Popen(
+        command,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            **environment,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture

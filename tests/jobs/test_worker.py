@@ -3,11 +3,8 @@ and from kombu's filesystem transport (the embedded default), and a broker that 
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -17,7 +14,7 @@ from redis import Redis
 from jobs.choices import JobState
 from jobs.models import Job, WorkerHeartbeat
 from jobs.services import job_enqueue, jobs_sweep
-from tests.conftest import broker, running_worker, wait_for
+from tests.conftest import broker, running_worker, wait_for, worker_process
 from tests.jobs import tasks_for_tests
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -89,42 +86,9 @@ def test_health_check_reports_a_broker_down_without_leaking_configuration(down_b
     assert "redis" not in response.content.decode().lower()
 
 
-def _worker_process(database, redis_url):
-    """A real worker in its own process, on the test database and Redis."""
-    settings_dict = database.settings_dict
-    if database.vendor == "sqlite":
-        url = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    return subprocess.Popen(  # a worker we can kill -9
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--include=tests.jobs.tasks_for_tests",
-            "--hostname=condamne@%h",
-            "--loglevel=WARNING",
-        ],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def test_a_job_whose_worker_is_killed_is_taken_up_by_another(redis_broker, settings):
-    from django.db import connection
-
     settings.WORKER_LOST_AFTER = timedelta(seconds=3)
-    doomed = _worker_process(connection, redis_broker)
+    doomed = worker_process(redis_broker, hostname="condamne", include="tests.jobs.tasks_for_tests")
     try:
         job = enqueue(tasks_for_tests.count_to, n=60, pause=0.1)
         assert wait_for(lambda: state_of(job) == JobState.RUNNING, timeout=60)
