@@ -71,6 +71,8 @@ def forum(request, slug):
         request.GET.get("page")
     )
     threads = selectors.mark_unread(user=request.user, threads=list(page.object_list))
+    for each in threads:
+        each.committee = committee  # their addresses need its slug
     return render(
         request,
         "committees/forums/forum.html",

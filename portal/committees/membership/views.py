@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,8 @@ def join(request, slug):
     if selectors.seat_of(user=request.user, committee=committee) is not None:
         messages.info(request, _("You are already a member of this committee."))
         return redirect(committee)
+    if not rules.test_rule("committees.ask_to_join", request.user, committee):
+        raise PermissionDenied(_("This committee does not take requests to join."))
     pending = selectors.pending_request_of(user=request.user, committee=committee)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
