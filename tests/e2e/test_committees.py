@@ -92,3 +92,19 @@ def test_join_accept_start_a_thread_read_it_unread_and_reply(page, cast):
     page.goto("/comites/mayenne/forum/")
     assert page.locator(".thread-item .badge-new").count() == 0
     assert page.console_errors == []
+
+
+def test_a_post_address_reaches_its_page(page, cast):
+    from portal.committees.forums import services
+
+    committee = Committee.objects.create(name="Comité ouvert", slug="ouvert")
+    CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    thread = services.thread_create(user=cast.member, committee=committee, title="Long", body="0")
+    for number in range(1, 25):
+        last = services.post_create(user=cast.member, thread=thread, body=f"Message {number}")
+    # A bare #post-<id> link, as pasted from elsewhere, lands on the post's page (the second).
+    page.goto(f"/comites/ouvert/sujets/{thread.pk}/#post-{last.pk}")
+    page.wait_for_url(f"**/sujets/{thread.pk}/?post={last.pk}#post-{last.pk}")
+    assert page.locator(f"#post-{last.pk}").is_visible()
+    assert "Message 24" in page.locator(f"#post-{last.pk}").inner_text()
+    assert page.console_errors == []

@@ -45,12 +45,15 @@ def mark_unread(*, user, threads):
 
 def latest_threads(*, committee, user, limit=5):
     """The committee's most recently active threads, when `user` may read its forum."""
-    return list(
+    threads = list(
         Thread.objects.visible_to(user)
         .filter(committee=committee)
         .order_by("-last_activity_at", "-id")
         .select_related("last_poster")[:limit]
     )
+    for thread in threads:
+        thread.committee = committee  # their addresses need its slug
+    return threads
 
 
 def thread_for_reading(*, committee, thread_id):
