@@ -27,7 +27,8 @@ def delete_window():
     return timedelta(minutes=settings.COMMITTEES_POST_DELETE_MINUTES)
 
 
-def _require_posting(*, user, committee):
+def require_posting(*, user, committee):
+    """Refuse, saying why, someone who may not write in the committee's forum."""
     if not rules.test_rule("committees.post_in_forum", user, committee):
         seat = seat_of(user=user, committee=committee)
         if seat is not None and seat.is_suspended:
@@ -96,7 +97,7 @@ def _add_post(*, user, thread, body, now):
 
 def thread_create(*, user, committee, title, body):
     """Start a thread: its title and first post."""
-    _require_posting(user=user, committee=committee)
+    require_posting(user=user, committee=committee)
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("A thread needs a title."), code="title")
@@ -117,7 +118,7 @@ def thread_create(*, user, committee, title, body):
 
 def post_create(*, user, thread, body):
     """Reply to a thread."""
-    _require_posting(user=user, committee=thread.committee)
+    require_posting(user=user, committee=thread.committee)
     body = _clean_body(body)
     with transaction.atomic():
         locked = Thread.objects.select_for_update().values_list("is_locked", flat=True)
@@ -137,7 +138,7 @@ def quote_of(*, post):
     return _("%(author)s wrote:") % {"author": author} + "\n" + quoted + "\n\n"
 
 
-def _require_own_visible_post(*, user, post):
+def require_own_visible_post(*, user, post):
     if not user.is_authenticated or post.author_id != user.pk:
         raise PermissionDenied(_("Only its author can change a post."))
     if not post.is_visible:
@@ -146,8 +147,8 @@ def _require_own_visible_post(*, user, post):
 
 def post_edit(*, user, post, body):
     """The author edits their post; the earlier text is kept for the coordinators."""
-    _require_own_visible_post(user=user, post=post)
-    _require_posting(user=user, committee=post.thread.committee)
+    require_own_visible_post(user=user, post=post)
+    require_posting(user=user, committee=post.thread.committee)
     if post.thread.is_locked:
         raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
     body = _clean_body(body)
@@ -178,7 +179,7 @@ def can_delete(*, user, post):
 
 def post_delete(*, user, post):
     """The author withdraws their post within the deletion window; its text is erased."""
-    _require_own_visible_post(user=user, post=post)
+    require_own_visible_post(user=user, post=post)
     if not can_delete(user=user, post=post):
         raise PermissionDenied(
             _("A post can be deleted only within %(minutes)s minutes of writing it.")

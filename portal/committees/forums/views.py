@@ -1,3 +1,5 @@
+from functools import wraps
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,14 +37,15 @@ def _readable_committee(request, slug):
 
 
 def _forum_view(view):
+    """A visitor asking for a restricted forum is sent to log in first."""
+
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _LoginFirst:
             return redirect_to_login(request.get_full_path())
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -144,7 +147,7 @@ def _refuse(request, error):
 def thread_create(request, slug):
     committee = _readable_committee(request, slug)
     if not _can_post(request, committee):
-        services._require_posting(user=request.user, committee=committee)  # raises, with why
+        services.require_posting(user=request.user, committee=committee)
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,7 +190,7 @@ def reply(request, slug, pk):
         else:
             return redirect(post.get_absolute_url())
     elif request.method == "GET" and not _can_post(request, committee):
-        services._require_posting(user=request.user, committee=committee)
+        services.require_posting(user=request.user, committee=committee)
     return render(
         request,
         "committees/forums/post_form.html",
@@ -210,8 +213,8 @@ def post_edit(request, slug, post_id):
         else:
             messages.success(request, _("Post updated."))
             return redirect(post.get_absolute_url())
-    elif request.method == "GET" and post.author_id != request.user.pk:
-        raise PermissionDenied(_("Only its author can change a post."))
+    elif request.method == "GET":
+        services.require_own_visible_post(user=request.user, post=post)
     return render(
         request,
         "committees/forums/post_form.html",
