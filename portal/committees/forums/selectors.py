@@ -7,6 +7,8 @@ indexed query of integers), then only the page's posts with their authors and or
 import math
 from dataclasses import dataclass, field
 
+from django.db import connections
+
 from portal.committees.forums.models import Post, Thread, ThreadReadState
 
 PAGE_SIZE = 20
@@ -62,9 +64,15 @@ def thread_for_reading(*, committee, thread_id):
 
 
 def post_ids(*, thread):
-    return list(
-        Post.objects.filter(thread=thread).order_by("created_at", "id").values_list("id", flat=True)
-    )
+    """The thread's post ids in reading order, from the covering index (thread, created_at, id).
+
+    Read straight from the cursor: at thousands of posts the ORM's row iteration would
+    cost more than the query itself."""
+    query = Post.objects.filter(thread=thread).order_by("created_at", "id").values_list("id")
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def last_read_post_id(*, user, thread):
