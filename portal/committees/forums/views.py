@@ -189,8 +189,11 @@ def reply(request, slug, pk):
             form.add_error(None, error)
         else:
             return redirect(post.get_absolute_url())
-    elif request.method == "GET" and not _can_post(request, committee):
-        services.require_posting(user=request.user, committee=committee)
+    elif request.method == "GET":
+        if not _can_post(request, committee):
+            services.require_posting(user=request.user, committee=committee)
+        if thread.is_locked:
+            raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
     return render(
         request,
         "committees/forums/post_form.html",

@@ -285,6 +285,7 @@ def test_coordinator_locks_pins_and_hides_through_the_pages(client, cast, thread
     page = client.get(thread.get_absolute_url())
     assert not page.context["can_reply"]
     reply = reverse("committees:reply", args=["ouvert", thread.pk])
+    assert client.get(reply).status_code == 403
     assert client.post(reply, {"body": "Trop tard"}).status_code == 403
     as_(client, cast.org_admin)
     post = thread.posts.get(author=cast.member)
