@@ -226,6 +226,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 INVITATION_VALIDITY = timedelta(days=env_int("INVITATION_VALIDITY_DAYS", 14))
+# How long the author of a forum post may still delete it; after that a coordinator hides it.
+COMMITTEES_POST_DELETE_MINUTES = env_int("COMMITTEES_POST_DELETE_MINUTES", 15)
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cohésion <ne-pas-repondre@cohesion.invalid>")

@@ -83,6 +83,50 @@ MATRIX = [
     ("private_committee_of_member", {**everyone(404), "member": 200, "curator": 200, "admin": 200}),
 ]
 
+# Committees' joining and forums, for a committee of each access level where the member sits
+# and the organisation's admin coordinates; the other personas sit on none.
+SEATED = {"member": 200, "org_admin": 200}
+READERS = {
+    "public": everyone(200),
+    "restricted": {**logged_in(403), **SEATED, "curator": 200, "admin": 200},
+    "private": {**everyone(404), **SEATED},
+}
+WRITERS = {
+    "public": {**logged_in(403), **SEATED},
+    "restricted": {**logged_in(403), **SEATED},
+    "private": {**logged_in(404), **SEATED},
+}
+COORDINATORS = {
+    "public": {**logged_in(403), "org_admin": 200, "admin": 200},
+    "restricted": {**logged_in(403), "org_admin": 200, "admin": 200},
+    "private": {**logged_in(404), "org_admin": 200, "admin": 200, "curator": 403, "member": 403},
+}
+# Members are sent back to the committee's page; a private committee takes no request.
+JOINERS = {
+    "public": {**logged_in(200), "member": 302, "org_admin": 302},
+    "restricted": {**logged_in(200), "member": 302, "org_admin": 302},
+    "private": {**logged_in(404), "member": 302, "org_admin": 302, "curator": 403, "admin": 403},
+}
+FORUM_PAGES = {
+    "forum": READERS,
+    "thread": READERS,
+    "thread_create": WRITERS,
+    "reply": WRITERS,
+    "post_edit": {key: {**rows, "org_admin": 403} for key, rows in WRITERS.items()},
+    # A private forum is for its members only: administrators who do not sit on it cannot read it.
+    "post_history": {
+        **COORDINATORS,
+        "private": {**logged_in(404), "org_admin": 200, "member": 403},
+    },
+    "members": COORDINATORS,
+    "join": JOINERS,
+}
+MATRIX += [
+    (f"forum:{page}:{access}", expected[access])
+    for page, expected in FORUM_PAGES.items()
+    for access in ("public", "restricted", "private")
+]
+
 
 def private_committee(*, member):
     committee = Committee.objects.create(
@@ -92,7 +136,40 @@ def private_committee(*, member):
     return committee.get_absolute_url()
 
 
+def forum_url(name, *, member, coordinator):
+    """A committee of the access level in `name`, with a thread whose second post is the
+    member's (edited once), and the address of the page in `name`. Asked again (as the
+    hostile-input test does for every row), it reuses them."""
+    from portal.committees.forums import services as forums
+
+    _, page, access = name.split(":")
+    committee, created = Committee.objects.get_or_create(
+        slug=access, defaults={"name": f"Comité {access}", "access": access}
+    )
+    if created:
+        CommitteeMembership.objects.create(committee=committee, user=member)
+        CommitteeMembership.objects.create(
+            committee=committee, user=coordinator, role="coordinator"
+        )
+        thread = forums.thread_create(
+            user=coordinator, committee=committee, title="Sujet", body="a"
+        )
+        post = forums.post_create(user=member, thread=thread, body="b")
+        forums.post_edit(user=member, post=post, body="b, corrigé")
+    post = committee.threads.get().posts.get(author=member)
+    arguments = {
+        "thread": [access, post.thread_id],
+        "reply": [access, post.thread_id],
+        "post_edit": [access, post.pk],
+        "post_history": [access, post.pk],
+    }.get(page, [access])
+    return reverse(f"committees:{page}", args=arguments)
+
+
 def resolve(name, organisation, job, invitation):
+    if name.startswith("forum:"):
+        coordinator = organisation.memberships.get(role="admin").user
+        return forum_url(name, member=job.created_by, coordinator=coordinator)
     special = {
         "preconisation_3": lambda: reverse("knowledge:preconisation_detail", args=[3]),
         "organisation_detail": lambda: organisation.get_absolute_url(),

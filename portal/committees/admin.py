@@ -17,3 +17,10 @@ class CommitteeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["territory"]
     inlines = [CommitteeMembershipInline]
+
+
+# The capabilities' models, for operators; coordinators work in the committees' own pages.
+from portal.committees.forums.admin import ThreadAdmin  # noqa: E402
+from portal.committees.membership.admin import JoinRequestAdmin  # noqa: E402
+
+__all__ = ["CommitteeAdmin", "JoinRequestAdmin", "ThreadAdmin"]

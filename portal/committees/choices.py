@@ -11,3 +11,15 @@ class CommitteeAccess(models.TextChoices):
 class CommitteeRole(models.TextChoices):
     MEMBER = "member", _("Member")
     COORDINATOR = "coordinator", _("Coordinator")
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class PostStatus(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    DELETED = "deleted", _("Deleted by its author")
+    HIDDEN = "hidden", _("Hidden by the moderation")

@@ -79,6 +79,7 @@ class CommitteeMembership(models.Model):
         _("role"), max_length=12, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
     )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("committee membership")
@@ -92,3 +93,26 @@ class CommitteeMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.committee} ({self.get_role_display()})"
+
+    @property
+    def is_coordinator(self):
+        return self.role == CommitteeRole.COORDINATOR
+
+    @property
+    def is_suspended(self):
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+
+# The capabilities' models, registered under this app's label.
+from portal.committees.forums.models import Post, PostRevision, Thread, ThreadReadState  # noqa: E402
+from portal.committees.membership.models import JoinRequest  # noqa: E402
+
+__all__ = [
+    "Committee",
+    "CommitteeMembership",
+    "JoinRequest",
+    "Post",
+    "PostRevision",
+    "Thread",
+    "ThreadReadState",
+]

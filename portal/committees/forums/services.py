@@ -1,0 +1,247 @@
+"""Writes of the forums: threads, posts, edits, deletion by the author, moderation.
+
+Refusals raise PermissionDenied or ValidationError and change nothing. The HTML of a post
+is rendered and sanitised when it is written, so reading never renders Markdown.
+"""
+
+from datetime import timedelta
+
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.committees.choices import PostStatus
+from portal.committees.forums.models import Post, PostRevision, Thread, ThreadReadState
+from portal.committees.membership.selectors import seat_of
+from portal.committees.membership.services import notify, portal_language
+from portal.knowledge.markdown import markdown_to_html
+
+MAX_BODY = 20000
+
+
+def delete_window():
+    return timedelta(minutes=settings.COMMITTEES_POST_DELETE_MINUTES)
+
+
+def require_posting(*, user, committee):
+    """Refuse, saying why, someone who may not write in the committee's forum."""
+    if not rules.test_rule("committees.post_in_forum", user, committee):
+        seat = seat_of(user=user, committee=committee)
+        if seat is not None and seat.is_suspended:
+            raise PermissionDenied(
+                _("You are suspended in this committee until %(date)s: you can read, not write.")
+                % {"date": f"{timezone.localtime(seat.suspended_until):%d/%m/%Y}"}
+            )
+        raise PermissionDenied(_("Only the committee's members can write in its forum."))
+
+
+def _require_moderator(*, user, committee):
+    if not user.has_perm("committees.moderate_forum", committee):
+        raise PermissionDenied(_("Only the committee's coordinators can moderate its forum."))
+
+
+def _clean_body(body):
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("The message is empty."), code="empty")
+    if len(body) > MAX_BODY:
+        raise ValidationError(_("The message is too long."), code="too_long")
+    return body
+
+
+def _organisation_of(user):
+    seat = user.memberships.select_related("organisation").order_by("joined_at", "id").first()
+    return seat.organisation if seat else None
+
+
+def _read_up_to(*, user, thread, post_id):
+    """Record that `user` has read `thread` up to `post_id` (never moving backwards)."""
+    ThreadReadState.objects.bulk_create(
+        [ThreadReadState(user=user, thread=thread, last_read_post_id=post_id)],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["last_read_post_id", "read_at"],
+    )
+
+
+def read_state_advance(*, user, thread, post_id, previous):
+    if user is None or not user.is_authenticated or post_id is None:
+        return
+    if previous is not None and previous >= post_id:
+        return
+    _read_up_to(user=user, thread=thread, post_id=post_id)
+
+
+def _add_post(*, user, thread, body, now):
+    post = Post.objects.create(
+        thread=thread,
+        author=user,
+        organisation=_organisation_of(user),
+        body=body,
+        body_html=markdown_to_html(body),
+        created_at=now,
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        post_count=F("post_count") + 1,
+        last_activity_at=now,
+        last_post_id=post.pk,
+        last_poster=user,
+    )
+    _read_up_to(user=user, thread=thread, post_id=post.pk)
+    return post
+
+
+def thread_create(*, user, committee, title, body):
+    """Start a thread: its title and first post."""
+    require_posting(user=user, committee=committee)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(_("A thread needs a title."), code="title")
+    body = _clean_body(body)
+    now = timezone.now()
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            committee=committee,
+            title=title[:200],
+            author=user,
+            created_at=now,
+            last_activity_at=now,
+        )
+        _add_post(user=user, thread=thread, body=body, now=now)
+    thread.refresh_from_db()
+    return thread
+
+
+def post_create(*, user, thread, body):
+    """Reply to a thread."""
+    require_posting(user=user, committee=thread.committee)
+    body = _clean_body(body)
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().values_list("is_locked", flat=True)
+        if locked.get(pk=thread.pk):
+            raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
+        post = _add_post(user=user, thread=thread, body=body, now=timezone.now())
+    return post
+
+
+def quote_of(*, post):
+    """The Markdown that quotes a post at the start of a reply."""
+    if not post.is_visible:
+        return ""
+    lines = post.body.splitlines() or [""]
+    author = post.author.display_name if post.author else _("Deleted account")
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    return _("%(author)s wrote:") % {"author": author} + "\n" + quoted + "\n\n"
+
+
+def require_own_visible_post(*, user, post):
+    if not user.is_authenticated or post.author_id != user.pk:
+        raise PermissionDenied(_("Only its author can change a post."))
+    if not post.is_visible:
+        raise PermissionDenied(_("This post can no longer be changed."))
+
+
+def post_edit(*, user, post, body):
+    """The author edits their post; the earlier text is kept for the coordinators."""
+    require_own_visible_post(user=user, post=post)
+    require_posting(user=user, committee=post.thread.committee)
+    if post.thread.is_locked:
+        raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    now = timezone.now()
+    with transaction.atomic():
+        PostRevision.objects.create(
+            post=post,
+            body=post.body,
+            written_at=post.edited_at or post.created_at,
+            replaced_at=now,
+            replaced_by=user,
+        )
+        post.body, post.body_html, post.edited_at = body, markdown_to_html(body), now
+        post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+def can_delete(*, user, post):
+    return (
+        user.is_authenticated
+        and post.author_id == user.pk
+        and post.is_visible
+        and timezone.now() - post.created_at <= delete_window()
+    )
+
+
+def post_delete(*, user, post):
+    """The author withdraws their post within the deletion window; its text is erased."""
+    require_own_visible_post(user=user, post=post)
+    if not can_delete(user=user, post=post):
+        raise PermissionDenied(
+            _("A post can be deleted only within %(minutes)s minutes of writing it.")
+            % {"minutes": settings.COMMITTEES_POST_DELETE_MINUTES}
+        )
+    with transaction.atomic():
+        post.revisions.all().delete()
+        post.status, post.body, post.body_html = PostStatus.DELETED, "", ""
+        post.save(update_fields=["status", "body", "body_html"])
+    return post
+
+
+def post_hide(*, user, post, reason=""):
+    """A coordinator hides a post; readers see « message masqué par la modération »."""
+    committee = post.thread.committee
+    _require_moderator(user=user, committee=committee)
+    if not post.is_visible:
+        raise ValidationError(_("This post is not shown: there is nothing to hide."), code="state")
+    post.status, post.hidden_at, post.hidden_by = PostStatus.HIDDEN, timezone.now(), user
+    post.hidden_reason = (reason or "").strip()[:500]
+    post.save(update_fields=["status", "hidden_at", "hidden_by", "hidden_reason"])
+    with portal_language():
+        body = _(
+            "The coordinators of %(committee)s hid your post in the thread « %(thread)s »."
+        ) % {
+            "committee": committee.name,
+            "thread": post.thread.title,
+        }
+        if post.hidden_reason:
+            body += "\n\n" + _("Reason:") + " " + post.hidden_reason
+        notify(
+            recipient=post.author,
+            subject=_("Your post was hidden"),
+            body=body,
+            path=post.get_absolute_url(),
+        )
+    return post
+
+
+def post_unhide(*, user, post):
+    _require_moderator(user=user, committee=post.thread.committee)
+    if not post.is_hidden:
+        raise ValidationError(_("This post is not hidden."), code="state")
+    post.status, post.hidden_at, post.hidden_by, post.hidden_reason = (
+        PostStatus.VISIBLE,
+        None,
+        None,
+        "",
+    )
+    post.save(update_fields=["status", "hidden_at", "hidden_by", "hidden_reason"])
+    return post
+
+
+def thread_lock(*, user, thread, locked):
+    _require_moderator(user=user, committee=thread.committee)
+    thread.is_locked = locked
+    thread.save(update_fields=["is_locked"])
+    return thread
+
+
+def thread_pin(*, user, thread, pinned):
+    _require_moderator(user=user, committee=thread.committee)
+    thread.is_pinned = pinned
+    thread.save(update_fields=["is_pinned"])
+    return thread

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from portal.committees.forums import views
+
+urlpatterns = [
+    path("comites/<slug:slug>/forum/", views.forum, name="forum"),
+    path("comites/<slug:slug>/forum/nouveau/", views.thread_create, name="thread_create"),
+    path("comites/<slug:slug>/sujets/<int:pk>/", views.thread, name="thread"),
+    path("comites/<slug:slug>/sujets/<int:pk>/repondre/", views.reply, name="reply"),
+    path(
+        "comites/<slug:slug>/sujets/<int:pk>/<str:action>/",
+        views.thread_action,
+        name="thread_action",
+    ),
+    path("comites/<slug:slug>/messages/<int:post_id>/modifier/", views.post_edit, name="post_edit"),
+    path(
+        "comites/<slug:slug>/messages/<int:post_id>/historique/",
+        views.post_history,
+        name="post_history",
+    ),
+    path(
+        "comites/<slug:slug>/messages/<int:post_id>/<str:action>/",
+        views.post_action,
+        name="post_action",
+    ),
+]

@@ -1,0 +1,293 @@
+from functools import wraps
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.committees.choices import CommitteeAccess
+from portal.committees.forums import selectors, services
+from portal.committees.forums.forms import HideForm, PostForm, ThreadForm
+from portal.committees.forums.models import Post, Thread
+from portal.committees.membership.views import committee_or_404
+
+
+class _LoginFirst(Exception):
+    pass
+
+
+def _readable_committee(request, slug):
+    """The committee whose forum the person may read; 404, 403 or the login page otherwise."""
+    committee = committee_or_404(request, slug)
+    if rules.test_rule("committees.read_forum", request.user, committee):
+        return committee
+    if committee.access == CommitteeAccess.PRIVATE:
+        raise Http404
+    if not request.user.is_authenticated:
+        raise _LoginFirst
+    raise PermissionDenied(
+        _("This forum is for the committee's members. Ask to join it from the committee's page.")
+    )
+
+
+def _forum_view(view):
+    """A visitor asking for a restricted forum is sent to log in first."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginFirst:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _thread_or_404(committee, pk):
+    try:
+        return selectors.thread_for_reading(committee=committee, thread_id=pk)
+    except Thread.DoesNotExist:
+        raise Http404 from None
+
+
+def _post_or_404(committee, pk):
+    try:
+        return selectors.post_for_change(committee=committee, post_id=pk)
+    except Post.DoesNotExist:
+        raise Http404 from None
+
+
+def _can_post(request, committee):
+    return rules.test_rule("committees.post_in_forum", request.user, committee)
+
+
+@_forum_view
+def forum(request, slug):
+    committee = _readable_committee(request, slug)
+    page = Paginator(selectors.forum_threads(committee=committee), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    threads = selectors.mark_unread(user=request.user, threads=list(page.object_list))
+    for each in threads:
+        each.committee = committee  # their addresses need its slug
+    return render(
+        request,
+        "committees/forums/forum.html",
+        {
+            "committee": committee,
+            "page": page,
+            "threads": threads,
+            "can_post": _can_post(request, committee),
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@_forum_view
+def thread(request, slug, pk):
+    committee = _readable_committee(request, slug)
+    thread = _thread_or_404(committee, pk)
+    thread.committee = committee
+    ids = selectors.post_ids(thread=thread)
+    last_read = selectors.last_read_post_id(user=request.user, thread=thread)
+    if "unread" in request.GET:
+        target = selectors.first_unread(ids=ids, last_read=last_read) or (ids[-1] if ids else None)
+        if target is None:
+            return redirect(thread)
+        return redirect(f"{thread.get_absolute_url()}?post={target}#post-{target}")
+    number = selectors.page_of_post(ids=ids, post_id=_int(request.GET.get("post")))
+    page = selectors.thread_page(
+        ids=ids, number=number or _int(request.GET.get("page")) or 1, last_read=last_read
+    )
+    if page.posts:
+        services.read_state_advance(
+            user=request.user,
+            thread=thread,
+            post_id=max(p.pk for p in page.posts),
+            previous=last_read,
+        )
+    for post in page.posts:
+        post.thread = thread
+        post.can_delete = services.can_delete(user=request.user, post=post)
+    can_post = _can_post(request, committee)
+    return render(
+        request,
+        "committees/forums/thread.html",
+        {
+            "committee": committee,
+            "thread": thread,
+            "page": page,
+            "can_post": can_post,
+            "can_reply": can_post and not thread.is_locked,
+            "can_moderate": request.user.has_perm("committees.moderate_forum", committee),
+            "form": PostForm(),
+        },
+    )
+
+
+def _refuse(request, error):
+    for text in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, text)
+
+
+@login_required
+@_forum_view
+def thread_create(request, slug):
+    committee = _readable_committee(request, slug)
+    if not _can_post(request, committee):
+        services.require_posting(user=request.user, committee=committee)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_create(
+                user=request.user,
+                committee=committee,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thread started."))
+            return redirect(thread)
+    return render(
+        request, "committees/forums/thread_form.html", {"committee": committee, "form": form}
+    )
+
+
+@login_required
+@_forum_view
+def reply(request, slug, pk):
+    committee = _readable_committee(request, slug)
+    thread = _thread_or_404(committee, pk)
+    thread.committee = committee
+    initial = {}
+    quoted = _int(request.GET.get("citer"))
+    if quoted:
+        post = Post.objects.filter(pk=quoted, thread=thread).select_related("author").first()
+        if post is not None:
+            initial["body"] = services.quote_of(post=post)
+    form = PostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(
+                user=request.user, thread=thread, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(post.get_absolute_url())
+    elif request.method == "GET":
+        if not _can_post(request, committee):
+            services.require_posting(user=request.user, committee=committee)
+        if thread.is_locked:
+            raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
+    return render(
+        request,
+        "committees/forums/post_form.html",
+        {"committee": committee, "thread": thread, "form": form, "mode": "reply"},
+    )
+
+
+@login_required
+@_forum_view
+def post_edit(request, slug, post_id):
+    committee = _readable_committee(request, slug)
+    post = _post_or_404(committee, post_id)
+    post.thread.committee = committee
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(user=request.user, post=post, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Post updated."))
+            return redirect(post.get_absolute_url())
+    elif request.method == "GET":
+        services.require_own_visible_post(user=request.user, post=post)
+    return render(
+        request,
+        "committees/forums/post_form.html",
+        {"committee": committee, "thread": post.thread, "post": post, "form": form, "mode": "edit"},
+    )
+
+
+@login_required
+@require_POST
+@_forum_view
+def post_action(request, slug, post_id, action):
+    committee = _readable_committee(request, slug)
+    post = _post_or_404(committee, post_id)
+    post.thread.committee = committee
+    try:
+        if action == "supprimer":
+            services.post_delete(user=request.user, post=post)
+            messages.success(request, _("Your post was deleted."))
+        elif action == "masquer":
+            form = HideForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.post_hide(user=request.user, post=post, reason=reason)
+            messages.success(request, _("The post is hidden; its author is told."))
+        elif action == "afficher":
+            services.post_unhide(user=request.user, post=post)
+            messages.success(request, _("The post is shown again."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        _refuse(request, error)
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+@_forum_view
+def post_history(request, slug, post_id):
+    committee = _readable_committee(request, slug)
+    if not request.user.has_perm("committees.moderate_forum", committee):
+        raise PermissionDenied(_("The history of a post is for the committee's coordinators."))
+    post = _post_or_404(committee, post_id)
+    post.thread.committee = committee
+    return render(
+        request,
+        "committees/forums/post_history.html",
+        {
+            "committee": committee,
+            "post": post,
+            "revisions": selectors.post_revisions(post=post),
+        },
+    )
+
+
+THREAD_ACTIONS = {
+    "verrouiller": (services.thread_lock, {"locked": True}),
+    "deverrouiller": (services.thread_lock, {"locked": False}),
+    "epingler": (services.thread_pin, {"pinned": True}),
+    "desepingler": (services.thread_pin, {"pinned": False}),
+}
+
+
+@login_required
+@require_POST
+@_forum_view
+def thread_action(request, slug, pk, action):
+    committee = _readable_committee(request, slug)
+    thread = _thread_or_404(committee, pk)
+    thread.committee = committee
+    if action not in THREAD_ACTIONS:
+        raise Http404
+    service, arguments = THREAD_ACTIONS[action]
+    service(user=request.user, thread=thread, **arguments)
+    messages.success(request, _("Done."))
+    return redirect(thread)

@@ -1,0 +1,61 @@
+from datetime import datetime, time
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("A word for the coordinators (optional)"),
+        help_text=_("Who you are, what you would bring to the committee or expect from it."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason given to the person (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SeatForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of a person with an account on the portal"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        person = (
+            get_user_model()
+            .objects.filter(email__iexact=email, is_active=True, deleted_at__isnull=True)
+            .first()
+        )
+        if person is None:
+            raise forms.ValidationError(_("No active account on the portal has this address."))
+        self.person = person
+        return email
+
+
+class SuspendForm(forms.Form):
+    until = forms.DateField(
+        label=_("Suspended until (included)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_until(self):
+        day = self.cleaned_data["until"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("The end of a suspension must be in the future."))
+        return day
+
+    def until_moment(self):
+        """The end of the chosen day, in the portal's time zone."""
+        day = self.cleaned_data["until"]
+        return timezone.make_aware(datetime.combine(day, time.max))

@@ -1,0 +1,238 @@
+"""Writes about who sits on a committee: join requests, seating, leaving, removal and
+suspension. Refusals raise PermissionDenied or ValidationError and change nothing."""
+
+import logging
+
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.committees.choices import CommitteeRole, JoinRequestStatus
+from portal.committees.membership.models import JoinRequest
+from portal.committees.membership.selectors import seat_of
+from portal.committees.models import CommitteeMembership
+
+logger = logging.getLogger(__name__)
+
+
+def notify(*, recipient, subject, body, path=""):
+    """Tell a person something about a committee, by e-mail after the transaction commits.
+
+    The single place where committees tell people things: the in-app notification centre
+    will replace it. Callers build `subject` and `body` inside `portal_language()`.
+    """
+    if recipient is None or not recipient.is_active or not recipient.email:
+        return
+    if path:
+        body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{path}"
+    email = recipient.email
+
+    def send():
+        try:
+            send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [email])
+        except Exception:  # a mail server that fails must not turn a done write into an error
+            logger.exception("Committee notification to %s not sent", email)
+
+    transaction.on_commit(send)
+
+
+def portal_language():
+    """E-mails are written in the portal's language (French), whoever triggered them."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _require_manager(*, user, committee):
+    if not user.has_perm("committees.manage_members", committee):
+        raise PermissionDenied(_("Only the committee's coordinators can manage its members."))
+
+
+def join_request_create(*, user, committee, message=""):
+    """Ask to join a public or restricted committee."""
+    if seat_of(user=user, committee=committee) is not None:
+        raise ValidationError(_("You are already a member of this committee."), code="member")
+    if not rules.test_rule("committees.ask_to_join", user, committee):
+        raise PermissionDenied(_("This committee does not take requests to join."))
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                committee=committee, user=user, message=message.strip()[:1000]
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already asked to join this committee; its coordinators will answer."),
+            code="pending",
+        ) from None
+    with portal_language():
+        subject = _("Request to join %(committee)s") % {"committee": committee.name}
+        body = _("%(person)s asks to join the committee %(committee)s.") % {
+            "person": user.display_name,
+            "committee": committee.name,
+        }
+    for seat in CommitteeMembership.objects.filter(
+        committee=committee, role=CommitteeRole.COORDINATOR
+    ).select_related("user"):
+        notify(recipient=seat.user, subject=subject, body=body, path=_manage_path(committee))
+    return join_request
+
+
+def _manage_path(committee):
+    from django.urls import reverse
+
+    return reverse("committees:members", args=[committee.slug])
+
+
+def _decide(*, user, join_request, status):
+    _require_manager(user=user, committee=join_request.committee)
+    with transaction.atomic():
+        updated = JoinRequest.objects.filter(
+            pk=join_request.pk, status=JoinRequestStatus.PENDING
+        ).update(status=status, decided_at=timezone.now(), decided_by=user)
+        if not updated:
+            raise ValidationError(_("This request has already been answered."), code="decided")
+        join_request.refresh_from_db()
+        if status == JoinRequestStatus.ACCEPTED:
+            CommitteeMembership.objects.get_or_create(
+                committee=join_request.committee, user=join_request.user
+            )
+    return join_request
+
+
+def join_request_accept(*, user, join_request):
+    join_request = _decide(user=user, join_request=join_request, status=JoinRequestStatus.ACCEPTED)
+    committee = join_request.committee
+    with portal_language():
+        notify(
+            recipient=join_request.user,
+            subject=_("Welcome to %(committee)s") % {"committee": committee.name},
+            body=_("Your request to join the committee %(committee)s was accepted.")
+            % {"committee": committee.name},
+            path=committee.get_absolute_url(),
+        )
+    return join_request
+
+
+def join_request_refuse(*, user, join_request, reason=""):
+    join_request = _decide(user=user, join_request=join_request, status=JoinRequestStatus.REFUSED)
+    committee = join_request.committee
+    with portal_language():
+        body = _("Your request to join the committee %(committee)s was not accepted.") % {
+            "committee": committee.name
+        }
+        if reason.strip():
+            body += "\n\n" + _("Message from the coordinators:") + "\n" + reason.strip()
+        notify(
+            recipient=join_request.user,
+            subject=_("Your request to join %(committee)s") % {"committee": committee.name},
+            body=body,
+            path=committee.get_absolute_url(),
+        )
+    return join_request
+
+
+def member_seat(*, user, committee, person, role=CommitteeRole.MEMBER):
+    """A coordinator seats an existing portal user on the committee."""
+    _require_manager(user=user, committee=committee)
+    if not person.is_active or person.deleted_at:
+        raise ValidationError(_("This account is not active."), code="inactive")
+    with transaction.atomic():
+        seat, created = CommitteeMembership.objects.get_or_create(
+            committee=committee, user=person, defaults={"role": role}
+        )
+        if not created:
+            raise ValidationError(
+                _("This person is already a member of the committee."), code="member"
+            )
+        # A pending request of theirs is answered by the seat.
+        JoinRequest.objects.pending().filter(committee=committee, user=person).update(
+            status=JoinRequestStatus.ACCEPTED, decided_at=timezone.now(), decided_by=user
+        )
+    with portal_language():
+        notify(
+            recipient=person,
+            subject=_("You are a member of %(committee)s") % {"committee": committee.name},
+            body=_("%(coordinator)s added you to the committee %(committee)s.")
+            % {"coordinator": user.display_name, "committee": committee.name},
+            path=committee.get_absolute_url(),
+        )
+    return seat
+
+
+def _keeps_a_coordinator(seat):
+    if not seat.is_coordinator:
+        return True
+    return (
+        CommitteeMembership.objects.filter(
+            committee_id=seat.committee_id, role=CommitteeRole.COORDINATOR
+        )
+        .exclude(pk=seat.pk)
+        .exists()
+    )
+
+
+def membership_leave(*, user, committee):
+    """A member leaves; the last coordinator cannot (the committee would have nobody to run it)."""
+    seat = seat_of(user=user, committee=committee)
+    if seat is None:
+        raise ValidationError(_("You are not a member of this committee."), code="not_member")
+    with transaction.atomic():
+        if not _keeps_a_coordinator(seat):
+            raise ValidationError(
+                _("You are the committee's only coordinator: name another one before leaving."),
+                code="last_coordinator",
+            )
+        seat.delete()
+    committee.__dict__.pop("_seats", None)
+
+
+def member_remove(*, user, seat):
+    committee = seat.committee
+    _require_manager(user=user, committee=committee)
+    with transaction.atomic():
+        if not _keeps_a_coordinator(seat):
+            raise ValidationError(
+                _("This is the committee's only coordinator: name another one first."),
+                code="last_coordinator",
+            )
+        seat.delete()
+    with portal_language():
+        notify(
+            recipient=seat.user,
+            subject=_("You no longer sit on %(committee)s") % {"committee": committee.name},
+            body=_("The coordinators removed you from the committee %(committee)s.")
+            % {"committee": committee.name},
+        )
+
+
+def member_suspend(*, user, seat, until):
+    """Suspend a member until a date: they still read, they cannot post."""
+    committee = seat.committee
+    _require_manager(user=user, committee=committee)
+    if until <= timezone.now():
+        raise ValidationError(_("The end of a suspension must be in the future."), code="past")
+    if seat.user_id == user.pk:
+        raise ValidationError(_("You cannot suspend yourself."), code="self")
+    seat.suspended_until = until
+    seat.save(update_fields=["suspended_until"])
+    with portal_language():
+        notify(
+            recipient=seat.user,
+            subject=_("Suspended in %(committee)s") % {"committee": committee.name},
+            body=_(
+                "The coordinators of %(committee)s suspended you until %(date)s: you can read "
+                "its forum but not write in it."
+            )
+            % {"committee": committee.name, "date": f"{timezone.localtime(until):%d/%m/%Y}"},
+            path=committee.get_absolute_url(),
+        )
+    return seat
+
+
+def member_reinstate(*, user, seat):
+    _require_manager(user=user, committee=seat.committee)
+    seat.suspended_until = None
+    seat.save(update_fields=["suspended_until"])
+    return seat

@@ -1,0 +1,6 @@
+"""The committees' rules, found by django-rules' autodiscovery, live with their capability."""
+
+from portal.committees.forums import rules as forums_rules
+from portal.committees.membership import rules as membership_rules
+
+__all__ = ["forums_rules", "membership_rules"]

@@ -1,0 +1,110 @@
+"""Committee journey in a real browser: a member asks to join a restricted committee, the
+coordinator accepts, the member starts a thread, another member sees it unread, opens it
+and replies. The pages pass the automated WCAG rules on the way, on a phone-sized screen too."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from portal.committees.choices import CommitteeAccess, CommitteeRole
+from portal.committees.forums.models import Post, Thread
+from portal.committees.models import Committee, CommitteeMembership
+from tests.e2e.test_accounts import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def log_out(page):
+    page.context.clear_cookies()
+
+
+def accessible(page):
+    results = Axe().run(page, options=WCAG)
+    serious = [
+        f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], page.url
+
+
+def test_join_accept_start_a_thread_read_it_unread_and_reply(page, cast):
+    committee = Committee.objects.create(
+        name="Comité de la Mayenne", slug="mayenne", access=CommitteeAccess.RESTRICTED
+    )
+    CommitteeMembership.objects.create(
+        committee=committee, user=cast.org_admin, role=CommitteeRole.COORDINATOR
+    )
+    CommitteeMembership.objects.create(committee=committee, user=cast.other_admin)
+
+    log_in(page, cast.member.email)
+    page.goto("/comites/mayenne/")
+    page.locator("a[href='/comites/mayenne/rejoindre/']").click()
+    accessible(page)
+    page.locator("[name=message]").fill("Je coordonne une épicerie solidaire à Laval.")
+    page.locator("main form button[type=submit]").click()
+    page.locator(".message").first.wait_for()
+    assert committee.join_requests.get().message.startswith("Je coordonne")
+    # Outsiders do not read the forum yet.
+    assert page.goto("/comites/mayenne/forum/").status == 403
+    page.console_errors.clear()  # the browser reports that refusal as an error
+
+    log_out(page)
+    log_in(page, cast.org_admin.email)
+    page.goto("/comites/mayenne/membres/")
+    assert "épicerie solidaire à Laval" in page.content()
+    accessible(page)
+    page.locator("form[action$='/accepter/'] button").click()
+    page.locator(".message-success").wait_for()
+    assert CommitteeMembership.objects.filter(committee=committee, user=cast.member).exists()
+
+    log_out(page)
+    log_in(page, cast.member.email)
+    page.goto("/comites/mayenne/forum/")
+    page.locator("a[href='/comites/mayenne/forum/nouveau/']").click()
+    page.locator("[name=title]").fill("Aide alimentaire l'été")
+    page.locator("[name=body]").fill("Qui reste ouvert en **août** ?")
+    page.locator("main form button[type=submit]").click()
+    page.get_by_role("heading", name="Aide alimentaire l'été").wait_for()
+    assert page.locator(".post .prose strong").inner_text() == "août"
+    thread = Thread.objects.get()
+
+    log_out(page)
+    log_in(page, cast.other_admin.email)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.goto("/comites/mayenne/forum/")
+    item = page.locator(".thread-item", has_text="Aide alimentaire l'été")
+    assert item.locator(".badge-new").is_visible()  # unread, with a text, not a colour
+    accessible(page)
+    item.locator("h2 a").click()
+    page.wait_for_url(f"**/sujets/{thread.pk}/?post=*")
+    first = thread.posts.get()
+    assert page.locator(f"#post-{first.pk}").is_visible()
+    accessible(page)
+    page.locator("[name=body]").fill("Notre épicerie reste ouverte le mardi.")
+    page.locator("#reply-title ~ form button[type=submit]").click()
+    page.wait_for_url(f"**/sujets/{thread.pk}/?post=*")
+    reply = Post.objects.latest("id")
+    assert reply.author == cast.other_admin
+    assert page.locator(f"#post-{reply.pk}").inner_text().count("le mardi") == 1
+    # Read now: no marker left for them.
+    page.goto("/comites/mayenne/forum/")
+    assert page.locator(".thread-item .badge-new").count() == 0
+    assert page.console_errors == []
+
+
+def test_a_post_address_reaches_its_page(page, cast):
+    from portal.committees.forums import services
+
+    committee = Committee.objects.create(name="Comité ouvert", slug="ouvert")
+    CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    thread = services.thread_create(user=cast.member, committee=committee, title="Long", body="0")
+    for number in range(1, 25):
+        last = services.post_create(user=cast.member, thread=thread, body=f"Message {number}")
+    # A bare #post-<id> link, as pasted from elsewhere, lands on the post's page (the second).
+    page.goto(f"/comites/ouvert/sujets/{thread.pk}/#post-{last.pk}")
+    page.wait_for_url(f"**/sujets/{thread.pk}/?post={last.pk}#post-{last.pk}")
+    assert page.locator(f"#post-{last.pk}").is_visible()
+    assert "Message 24" in page.locator(f"#post-{last.pk}").inner_text()
+    assert page.console_errors == []
