@@ -6,7 +6,6 @@ from django.core.management import call_command
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.forums.models import Post, Thread
 from portal.committees.models import Committee, CommitteeMembership
-from portal.knowledge import search
 from portal.knowledge.choices import Visibility
 from portal.knowledge.models import Resource
 from territories.choices import Level
@@ -61,7 +60,8 @@ def test_one_committee_per_departement_and_a_regional_one_twice_without_duplicat
     shared = Resource.objects.get(committee=sarthe)
     assert shared.visibility == Visibility.COMMITTEE and shared.is_demo
     member = sarthe.memberships.get(user__email="membre@cohesion.example").user
-    assert shared in search.readable_by(member) and shared not in search.readable_by(None)
+    assert shared in Resource.objects.readable_by(member)
+    assert shared not in Resource.objects.readable_by(None)
     assert CommitteeMembership.objects.filter(committee__is_demo=True).count() == 4 * 5
 
 
