@@ -309,5 +309,5 @@ def test_a_suspended_member_is_told_why_they_cannot_write(client, cast, trio, th
     refused = client.post(
         reverse("committees:reply", args=["ouvert", threads.public.pk]), {"body": "Encore"}
     )
-    assert refused.status_code == 403 and "suspended" in refused.content.decode()
+    assert refused.status_code == 403 and "suspendu" in refused.content.decode()
     assert threads.public.posts.count() == 2

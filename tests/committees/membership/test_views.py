@@ -25,7 +25,10 @@ def test_ask_then_the_coordinator_accepts_in_the_committee_pages(client, cast, t
     response = client.post(reverse("committees:join", args=["reserve"]), {"message": "Bonjour"})
     assert response.status_code == 302
     request = JoinRequest.objects.get()
-    assert "asked to join" in client.get(trio.restricted.get_absolute_url()).content.decode()
+    assert (
+        "avez demandé à rejoindre"
+        in client.get(trio.restricted.get_absolute_url()).content.decode()
+    )
     # Asking again changes nothing and says why.
     again = client.post(reverse("committees:join", args=["reserve"]), {"message": "Re"})
     assert errors(again) and JoinRequest.objects.count() == 1

@@ -59,7 +59,10 @@ def test_a_worker_killed_mid_run_while_a_newer_run_publishes(
     """The production fault: a worker killed during a recompute, a newer run published
     meanwhile, the stuck run taken up again later. The newest complete run stays current and
     the figures stay readable throughout."""
+    # Beat's sweep takes up a dead worker's running job and re-sends the queued ones it had
+    # reserved; shortened here from 30 s and 120 s.
     settings.WORKER_LOST_AFTER = timedelta(seconds=2)
+    settings.JOBS_RESEND_AFTER = timedelta(seconds=3)
     put(
         small_geography,
         "population",
