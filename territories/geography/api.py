@@ -62,10 +62,20 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TerritoryFilter
 
     def get_queryset(self):
-        queryset = Territory.objects.select_related("departement", "epci").order_by("level", "code")
-        if not self._with_geometry():
-            queryset = queryset.defer("geometry")
-        return queryset
+        # Only the columns shown: a département's or an EPCI's boundary is ~24 KB of JSON that
+        # printing its code must not decode, and a territory's own only with geometry=true.
+        columns = [
+            *(f for f in TerritorySerializer.Meta.fields if f not in ("departement", "epci")),
+            "departement__code",
+            "epci__code",
+        ]
+        if self._with_geometry():
+            columns.append("geometry")
+        return (
+            Territory.objects.select_related("departement", "epci")
+            .only(*columns)
+            .order_by("level", "code")
+        )
 
     def _with_geometry(self):
         if not hasattr(self, "_geometry"):

@@ -184,3 +184,17 @@ def test_territories_api_with_boundaries_on_request(client, published):
     assert {"/api/v1/values/", "/api/v1/territories/", "/api/v1/indicators/"} <= set(
         schema["paths"]
     )
+
+
+def test_the_territories_api_reads_no_boundary_unless_asked(client, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    geometry = connection.ops.quote_name("geometry")
+    with CaptureQueriesContext(connection) as plain:
+        rows = client.get("/api/v1/territories/", {"level": "commune"}).json()["results"]
+    assert rows and rows[0]["departement"] == "98" and rows[0]["epci"] == "200000001"
+    assert not any(geometry in query["sql"] for query in plain.captured_queries)
+    with CaptureQueriesContext(connection) as asked:
+        client.get("/api/v1/territories/", {"level": "commune", "geometry": "true"})
+    assert any(geometry in query["sql"] for query in asked.captured_queries)
