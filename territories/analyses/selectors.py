@@ -53,6 +53,7 @@ def composite_ranked(*, composite, limit=RANKED):
             value__isnull=False,
         )
         .select_related("territory")
+        .defer("territory__geometry")
         .order_by(order, "territory__code")[:limit]
     )
 

@@ -15,9 +15,11 @@ from territories.signals import selectors as signal_selectors
 def territory_detail(request, level, code):
     if level not in Level.values:
         raise Http404
-    territory = get_object_or_404(
-        Territory.objects.select_related("region", "departement", "epci"), level=level, code=code
+    # The parents' boundaries (large JSON) are not shown: only the territory's own map.
+    parents = Territory.objects.select_related("region", "departement", "epci").defer(
+        "region__geometry", "departement__geometry", "epci__geometry"
     )
+    territory = get_object_or_404(parents, level=level, code=code)
     context = {
         "territory": territory,
         "portrait": portrait.portrait(territory),

@@ -48,6 +48,7 @@ def notify_followers(*, run_id):
         signals = (
             WeakSignal.objects.filter(run_id=run_id, territory_id__in=followers)
             .select_related("territory", "indicator")
+            .defer("territory__geometry")
             .order_by("territory__name", "-score")
         )
         for signal in signals:

@@ -54,6 +54,8 @@ def _published_signals():
     return (
         WeakSignal.objects.filter(run_id=published_run_id())
         .select_related("territory", "territory__departement", "indicator")
+        # Boundaries are ~24 KB of JSON each, never shown here.
+        .defer("territory__geometry", "territory__departement__geometry")
         .order_by("-score", "pk")
     )
 
@@ -84,7 +86,11 @@ def flagged_territories(*, rule=None, level=None, status=None):
 
 def signal_detail(*, pk):
     """One signal (of any run still stored) with its review history, or None."""
-    signal = WeakSignal.objects.select_related("territory", "indicator", "run").filter(pk=pk)
+    signal = (
+        WeakSignal.objects.select_related("territory", "indicator", "run")
+        .defer("territory__geometry")
+        .filter(pk=pk)
+    )
     signal = signal.first()
     if signal is not None:
         _attach_reviews([signal])
@@ -112,6 +118,7 @@ def signals_for_api():
     return (
         WeakSignal.objects.filter(run_id=published_run_id())
         .select_related("territory", "indicator")
+        .defer("territory__geometry")
         .annotate(
             review_status=Coalesce(Subquery(latest.values("status")[:1]), Value(SignalStatus.NEW))
         )

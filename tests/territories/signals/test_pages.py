@@ -46,6 +46,16 @@ def test_list_page_query_count_does_not_grow(client, cast, flagged, django_asser
         assert client.get(reverse("signals:list")).status_code == 200
 
 
+def test_list_page_decodes_no_boundary(client, flagged):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("signals:list")).status_code == 200
+    geometry = connection.ops.quote_name("geometry")
+    assert not any(geometry in query["sql"] for query in queries.captured_queries)
+
+
 def test_reviews_keep_their_history(client, cast, flagged):
     signal = WeakSignal.objects.filter(
         run_id=published_run_id(), territory=flagged["98001"], rule="threshold"
