@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 # The PostgreSQL database used by `make test` (pytest-django creates test_<name> in it).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cohesion
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean load
 
@@ -46,8 +48,8 @@ demo: migrate
 
 # Installs, migrates, loads the reference and demo data, then starts web + worker + beat.
 run: demo
-	@echo "Cohésion: http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
-	DEBUG=true PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile --port 8000
+	@echo "Cohésion: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
+	DEBUG=true PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile --port $(PORT)
 
 # The whole suite, on SQLite and then on PostgreSQL. The background-job tests run a
 # real Celery worker on Redis; under CI (CI=true) a missing service fails the run.

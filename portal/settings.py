@@ -280,6 +280,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Beat keeps its last run times beside the other runtime files, wherever VAR_DIR puts them.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 30.0},
     # Curators hear every morning of published resources past their review date.
@@ -402,5 +404,5 @@ LOGGING = {
 MAP_TILES_URL = env_str("MAP_TILES_URL", "")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50) * 1024 * 1024
 
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # and VAR_DIR with it, for beat and SQLite
 RECOMPUTE_CHUNK_INDICATORS = env_int("RECOMPUTE_CHUNK_INDICATORS", 8)

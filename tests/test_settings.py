@@ -71,3 +71,42 @@ def test_a_malformed_boolean_is_refused_loudly():
     result = manage("check", DEBUG="peut-etre")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_every_process_keeps_its_files_under_var_dir(tmp_path):
+    # Beat used to write to var/ whatever VAR_DIR said, and crashed (taking web and worker
+    # down with it under honcho) when var/ was elsewhere.
+    var_dir = tmp_path / "elsewhere"
+    code = (
+        "from django.conf import settings; from portal.celery import app; "
+        "print(app.conf.beat_schedule_filename); print(settings.DATABASES['default']['NAME'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            "DEBUG": "true",
+            "VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    schedule, database = result.stdout.split()
+    assert schedule == str(var_dir / "celerybeat-schedule")
+    assert database == str(var_dir / "cohesion.sqlite3")
+    assert var_dir.is_dir()
+    procfile = (ROOT / "Procfile").read_text()
+    assert "var/" not in procfile
+
+
+def test_make_run_takes_a_port():
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8001"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--port 8001" in result.stdout
+    assert "http://127.0.0.1:8001" in result.stdout

@@ -18,6 +18,7 @@ from jobs.services import job_enqueue
 from portal.accounts import tasks
 from portal.accounts.choices import MembershipRole
 from portal.accounts.models import Invitation, Membership, Organisation
+from territories.geography.selectors import loaded_region
 
 
 class InvitationError(ValidationError):
@@ -78,6 +79,7 @@ def invitation_send_email(*, invitation_id):
         "invitation": invitation,
         "accept_url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
         "validity_days": settings.INVITATION_VALIDITY.days,
+        "region": loaded_region(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()

@@ -1,8 +1,11 @@
 """Reads of the catalogue and of indicator values: communes as imported, other levels as the
 last published recompute computed them."""
 
+from django.db.models import Count, Max, Q
+
 from territories.catalogue.models import Indicator, IndicatorValue
 from territories.choices import Level, ValueStatus
+from territories.geography.models import Territory
 from territories.pipeline.models import AggregateValue
 from territories.pipeline.selectors import published_run_id
 
@@ -86,3 +89,21 @@ def values_table(*, indicator=None, level=None, period=None, territory_code=None
             row.setdefault("coverage", 1.0 if row["status"] == ValueStatus.OK else 0.0)
             rows.append(row)
     return rows
+
+
+def commune_coverage(*, indicator):
+    """How many communes the indicator's latest period gives a value for, out of how many.
+
+    Read from the values themselves, so that the sheet never quotes one région's counts in
+    another's portal: {"period", "known", "secret", "communes"}, or None without values.
+    """
+    values = IndicatorValue.objects.filter(indicator=indicator, territory__level=Level.COMMUNE)
+    period = values.aggregate(latest=Max("period"))["latest"]
+    if period is None:
+        return None
+    counts = values.filter(period=period).aggregate(
+        known=Count("pk", filter=Q(status=ValueStatus.OK)),
+        secret=Count("pk", filter=Q(status=ValueStatus.SECRET)),
+    )
+    communes = Territory.objects.filter(level=Level.COMMUNE).count()
+    return {"period": period, **counts, "communes": communes}

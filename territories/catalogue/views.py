@@ -16,4 +16,8 @@ def indicator_detail(request, slug):
     indicator = get_object_or_404(
         Indicator.objects.select_related("denominator", "numerator"), slug=slug
     )
-    return render(request, "territories/indicator_detail.html", {"indicator": indicator})
+    return render(
+        request,
+        "territories/indicator_detail.html",
+        {"indicator": indicator, "communes": selectors.commune_coverage(indicator=indicator)},
+    )

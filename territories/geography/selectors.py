@@ -1,4 +1,8 @@
-"""Reads of the geography: search, members and parents of a territory."""
+"""Reads of the geography: search, members and parents of a territory, the loaded région."""
+
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from territories.choices import Level
 from territories.geography.models import Territory
@@ -59,3 +63,38 @@ def territory_family_ids(*, territory):
     elif territory.level == Level.REGION:
         ids |= set(Territory.objects.filter(region=territory).values_list("pk", flat=True))
     return ids
+
+
+REGION_KEY = "territories:loaded-region"
+REGION_TTL = 300  # seconds; forgotten as soon as a run is published
+
+
+def loaded_region():
+    """The région the portal was loaded with: {"code", "name", "communes"}, or None.
+
+    Nothing names a région in code or templates: the header, the e-mails and the indicator
+    sheets read it here, so another région's files make another région's portal. Cached, since
+    every page shows it; a publication (which follows every import) forgets it.
+    """
+    value = cache.get(REGION_KEY)
+    if value is None:
+        communes = Territory.objects.filter(level=Level.COMMUNE, region=OuterRef("pk"))
+        region = (
+            Territory.objects.filter(level=Level.REGION)
+            .annotate(communes=Coalesce(_count(communes), 0))
+            .order_by("code")
+            .values("code", "name", "communes")
+            .first()
+        )
+        value = region or {}
+        cache.set(REGION_KEY, value, timeout=REGION_TTL)
+    return value or None
+
+
+def loaded_region_forget():
+    cache.delete(REGION_KEY)
+
+
+def _count(queryset):
+    """How many rows `queryset` has, as a subquery of the row it refers to."""
+    return Subquery(queryset.order_by().values("region").annotate(n=Count("pk")).values("n")[:1])

@@ -3,6 +3,7 @@
 from django.core.cache import cache
 
 from territories.choices import RunState
+from territories.geography.selectors import loaded_region_forget
 from territories.pipeline.models import PipelineRun
 
 PUBLISHED_KEY = "territories:published-run"
@@ -53,3 +54,4 @@ def published_run_version():
 
 def published_run_forget():
     cache.delete(PUBLISHED_KEY)
+    loaded_region_forget()
