@@ -23,12 +23,19 @@ class TerritoryQuerySet(models.QuerySet):
                 | models.Q(code__startswith=query)
             )
         return self.filter(
-            models.Q(name__icontains=query) | models.Q(search_name__contains=_fold(query))
+            models.Q(name__icontains=query) | models.Q(search_name__contains=fold(query))
         )
 
 
-def _fold(text):
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+# Letters that Unicode does not decompose into a base letter and an accent: « Plœuc » is
+# typed « Ploeuc ».
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def fold(text):
+    """Lower-case ASCII words, as people type a name: accents dropped, ligatures spelt out."""
+    text = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    text = text.encode("ascii", "ignore").decode()
     return "".join(c if c.isalnum() else " " for c in text.lower()).strip()
 
 
@@ -80,7 +87,7 @@ class Territory(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs):
-        self.search_name = _fold(self.name)
+        self.search_name = fold(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -87,6 +87,28 @@ def score_text(keys, *, title, summary, text):
 # Accented forms of each letter, so that a pattern built from an unaccented key finds
 # the words of the original text.
 ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "y": "yÿ"}
+# A ligature stands for two letters of a key: « coe » finds « cœur », « ploe » « Plœuc ».
+LIGATURES = {"oe": "œ", "ae": "æ"}
+
+
+def _start_pattern(start):
+    """The pattern of a key's first letters, accents and ligatures allowed."""
+    parts, i = [], 0
+    while i < len(start):
+        pair = start[i : i + 2]
+        letter = f"[{ACCENTED.get(start[i], re.escape(start[i]))}]"
+        if pair in LIGATURES:
+            second = f"[{ACCENTED.get(pair[1], re.escape(pair[1]))}]"
+            parts.append(f"(?:{letter}{second}|{LIGATURES[pair]})")
+            i += 2
+        elif start[i] in "oa" and i == len(start) - 1:
+            # The key stops between the two letters a ligature stands for.
+            parts.append(f"(?:{letter}|{LIGATURES[start[i] + 'e']})")
+            i += 1
+        else:
+            parts.append(letter)
+            i += 1
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1000)
@@ -96,7 +118,7 @@ def _candidates(keys):
     A key is the start of a stem, and a stem the start of its word, so this finds every
     matching word and few others; stem() then decides. Scanning the text with it is far
     cheaper than stemming every word (bench/search.py)."""
-    starts = {"".join(f"[{ACCENTED.get(c, re.escape(c))}]" for c in key[:3]) for key in keys}
+    starts = {_start_pattern(key[:3]) for key in keys}
     return re.compile(r"\b(?:" + "|".join(sorted(starts)) + r")\w*", re.IGNORECASE)
 
 

@@ -58,8 +58,12 @@ STOP_WORDS = frozenset(
 )
 
 
+# Letters that Unicode does not decompose (PostgreSQL's unaccent spells them out too).
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
 def strip_accents(text):
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

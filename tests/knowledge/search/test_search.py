@@ -109,3 +109,10 @@ def test_any_query_is_answered(corpus, client, query):
     page = client.get(reverse("knowledge:search"), {"q": query})
     assert page.status_code == 200
     assert "Brouillon" not in page.content.decode()
+
+
+@pytest.mark.parametrize("query", ["Ploeuc", "plœuc", "coeur", "ex aequo"])
+def test_ligatures_are_found_as_people_type_them_on_both_engines(db, query):
+    """« œ » and « æ » are two letters to a person typing: « Ploeuc » finds « Plœuc »."""
+    make("Au cœur de Plœuc", "Une rencontre ex æquo entre associations.")
+    assert titles(search.search_resources(user=None, query=query)) == ["Au cœur de Plœuc"]
