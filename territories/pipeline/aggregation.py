@@ -2,6 +2,12 @@
 
 A rate is never averaged: an aggregate is rebuilt from counts (numerator and denominator),
 and one computed over partial coverage carries that coverage, or is withheld.
+
+Coverage is measured on what the indicator counts: for a rate, the share of its denominator
+(e.g. the persons of fiscal households for a Filosofi poverty rate) held by the communes whose
+value is known — the census population would misjudge it where small, secret communes weigh
+more in people than in fiscal households. Population is the measure only for an indicator
+without a denominator, or where the denominator is itself unknown for some member commune.
 """
 
 import numpy as np
@@ -77,6 +83,7 @@ def _aggregate_one(indicator, values, communes):
         base["den"] = 0.0
         known = base["value"].notna()
     base = base.assign(known=known)
+    weights = _weights(indicator, values, communes)
     base = base.merge(communes, on="territory_id", how="inner")
     base["known_population"] = np.where(base["known"], base["population"], 0.0)
     base["num"] = np.where(base["known"], base["num"], 0.0)
@@ -97,14 +104,46 @@ def _aggregate_one(indicator, values, communes):
             .reset_index()
         )
         grouped = grouped.merge(totals, left_on=level, right_index=True, how="left")
+        grouped = _with_weights(grouped, weights, level)
         for record in grouped.itertuples(index=False):
             rows.append(_aggregate_row(indicator, getattr(record, level), record))
     return rows
 
 
+def _weights(indicator, values, communes):
+    """Each commune's denominator by period, where the indicator has one and it is known."""
+    if indicator.aggregation not in (Aggregation.RATIO, Aggregation.WEIGHTED_MEAN):
+        return None
+    if indicator.denominator_id is None:
+        return None
+    den = values[values["indicator_id"] == indicator.denominator_id]
+    den = den[den["value"].notna() & (den["value"] > 0)]
+    den = den[["territory_id", "period", "value"]].rename(columns={"value": "weight"})
+    return den.merge(communes, on="territory_id", how="inner")
+
+
+def _with_weights(grouped, weights, level):
+    """Add each group's total weight, and how many of its communes have one."""
+    if weights is None:
+        return grouped.assign(weight=0.0, members_weighed=0)
+    totals = (
+        weights.groupby([level, "period"])
+        .agg(weight=("weight", "sum"), members_weighed=("territory_id", "size"))
+        .reset_index()
+    )
+    grouped = grouped.merge(totals, on=[level, "period"], how="left")
+    return grouped.fillna({"weight": 0.0, "members_weighed": 0})
+
+
+def coverage_of(record):
+    """The share of the group's denominator (or, failing it, population) whose value is known."""
+    if record.weight > 0 and record.members_weighed == record.members:
+        return min(record.den / record.weight, 1.0)
+    return min(record.known_population / record.population, 1.0) if record.population else 0.0
+
+
 def _aggregate_row(indicator, territory_id, record):
-    coverage = record.known_population / record.population if record.population else 0.0
-    coverage = min(coverage, 1.0)
+    coverage = coverage_of(record)
     if indicator.aggregation == Aggregation.SUM:
         value = record.num
         small = False

@@ -51,6 +51,8 @@ def test_catalogue_and_sheet(client, catalogue):
     ).content.decode()
     for word in ("Filosofi", "Rapport de deux effectifs", "50 %", "Personnes des ménages fiscaux"):
         assert word in sheet
+    # Coverage is told on the rate's own denominator.
+    assert "50 % de son dénominateur (Personnes des ménages fiscaux" in sheet
 
 
 def test_only_analysts_import(client, cast, catalogue):

@@ -199,3 +199,30 @@ def test_a_failing_analysis_step_fails_the_run_and_keeps_the_published_one(
     run.refresh_from_db()
     assert run.state == RunState.FAILED and "layers broke" in run.error
     assert published_run_id() == published
+
+
+def test_coverage_is_measured_on_the_rates_own_denominator(small_geography):
+    """A secret commune with many inhabitants but few fiscal households (a barracks, a
+    hospital) does not withhold its EPCI's poverty rate: what counts is the share of the
+    persons of fiscal households covered, not of the census population."""
+    geo = small_geography
+    Indicator.objects.filter(slug="taux-pauvrete").update(min_count=0)
+    put(geo, "personnes-menages-fiscaux", {"98004": 140, "98005": 100})
+    put(geo, "taux-pauvrete", {"98004": 12.0, "98005": None})
+    pipeline.recompute_now(reason="test")
+    beta = aggregate_of(geo["epci_b"], "taux-pauvrete")
+    # 98004 holds 150 of 400 inhabitants (37.5 %) but 140 of 240 fiscal persons (58 %).
+    assert beta.coverage == pytest.approx(140 / 240)
+    assert beta.status == "partial" and beta.value == pytest.approx(12.0)
+
+
+def test_coverage_falls_back_on_population_when_the_denominator_is_incomplete(small_geography):
+    geo = small_geography
+    Indicator.objects.filter(slug="taux-pauvrete").update(min_count=0)
+    # 98005's fiscal persons are unknown: its share of the denominator cannot be told.
+    put(geo, "personnes-menages-fiscaux", {"98004": 140, "98005": None})
+    put(geo, "taux-pauvrete", {"98004": 12.0, "98005": None})
+    pipeline.recompute_now(reason="test")
+    beta = aggregate_of(geo["epci_b"], "taux-pauvrete")
+    assert beta.coverage == pytest.approx(150 / 400)
+    assert beta.status == "withheld" and beta.value is None
