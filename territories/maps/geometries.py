@@ -1,9 +1,11 @@
 """Simplified boundaries for each map level, computed by the pipeline.
 
-The commune layer is simplified once with topology kept (topojson: a border shared by two
-communes is simplified once, so neighbours still meet with no gap or sliver); EPCI and
-département layers are unions of the simplified communes of the region, so every level draws
-from the same lines. Coordinates are rounded to 1e-4 degree (about 10 m).
+The commune layer is simplified once as a coverage: the boundaries are first cleaned (shared
+borders made identical, slivers narrower than about 10 m given to a neighbour — sources from
+another producer rarely have exactly matching vertices), then each shared border is simplified
+once (GEOS's coverage simplification), so neighbours still meet with no gap and no overlap, and
+EPCI and département layers, unions of the simplified communes, gain no hole. Coordinates are
+rounded to 1e-5 degree (about 1 m): coarser rounding opens gaps where borders are close.
 """
 
 import gzip
@@ -17,10 +19,9 @@ from territories.choices import Level
 from territories.geography.models import Territory
 from territories.maps.models import LayerGeometry
 
-SIMPLIFY_DEGREES = 0.003
-
-
-PRECISION = 4
+SIMPLIFY_DEGREES = 0.006  # coverage simplification tolerance (Visvalingam–Whyatt)
+GAP_DEGREES = 1e-4  # slivers narrower than this (about 10 m) between communes are closed
+PRECISION = 5
 
 
 def pack(document):
@@ -28,11 +29,22 @@ def pack(document):
     return content, gzip.compress(content, compresslevel=9), hashlib.sha1(content).hexdigest()  # noqa: S324
 
 
+def simplify_coverage(geometries):
+    """Simplified polygons that still tile the same ground: no gap, no overlap, no new hole."""
+    import shapely
+
+    polygons = shapely.make_valid(np.asarray(geometries), method="structure", keep_collapsed=False)
+    cleaned = shapely.coverage_clean(polygons, gap_width=GAP_DEGREES)
+    simplified = shapely.coverage_simplify(cleaned, SIMPLIFY_DEGREES)
+    rounded = shapely.transform(simplified, lambda c: np.round(c, PRECISION))
+    # Rounding can fold a ring on itself; repair keeps the polygons only.
+    return shapely.make_valid(rounded, method="structure", keep_collapsed=False)
+
+
 def build_geometries(*, vintage=2026, force=False):
     """Simplified boundaries for each map level; recomputed only when the boundaries change."""
     import geopandas as gpd
     import shapely
-    import topojson
 
     rows = list(
         Territory.objects.filter(level=Level.COMMUNE, vintage=vintage, geometry__isnull=False)
@@ -52,12 +64,7 @@ def build_geometries(*, vintage=2026, force=False):
         geometry=[shapely.geometry.shape(r[2]) for r in rows],
         crs=4326,
     )
-    simplified = topojson.Topology(
-        frame, toposimplify=SIMPLIFY_DEGREES, prevent_oversimplify=True
-    ).to_gdf()
-    rounded = shapely.transform(simplified.geometry.values, lambda c: np.round(c, PRECISION))
-    # Simplifying and rounding can fold a ring on itself; repair keeps the polygons only.
-    simplified["geometry"] = shapely.make_valid(rounded, method="structure", keep_collapsed=False)
+    simplified = frame.assign(geometry=simplify_coverage(frame.geometry.values))
     names = {
         (t.level, t.code): t.name
         for t in Territory.objects.filter(vintage=vintage).only("level", "code", "name")

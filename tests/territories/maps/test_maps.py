@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import shapely.affinity
 from django.core.management import call_command
 
 from territories.catalogue.models import IndicatorValue
@@ -193,3 +194,33 @@ def test_region_boundaries_keep_shared_borders_and_fit_the_budget(capsys):
     assert (holes(union) - holes(source)) / union.area < 0.0001
     assert abs(union.area - source.area) / source.area < 0.005
     assert MapLayer.objects.filter(level="commune").count() > 40
+
+
+def _holes(shapes):
+    union = shapely.union_all(shapes)
+    return [
+        shapely.Polygon(ring)
+        for polygon in getattr(union, "geoms", [union])
+        for ring in polygon.interiors
+    ]
+
+
+def test_simplification_opens_no_gap_with_another_sources_borders():
+    """Another producer's boundaries rarely share exact vertices: here every other commune of
+    the région is moved by about a metre, which leaves slivers and overlaps along its borders,
+    as such files do. The simplified layer must still tile the ground: no hole in the union of
+    the communes (so none in the EPCI and département layers built from them)."""
+    from territories.maps.geometries import simplify_coverage
+
+    with open(REGION_DIR / "communes.geojson") as source:
+        features = json.load(source)["features"]
+    shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in features])
+    shifted = shapes.copy()
+    shifted[::2] = [shapely.affinity.translate(s, 1.2e-5, -0.8e-5) for s in shifted[::2]]
+    assert len(_holes(shifted)) > 100  # the slivers the shift opened
+    for geometries in (shapes, shifted):
+        simplified = simplify_coverage(geometries)
+        assert not any(s.is_empty for s in simplified)
+        assert _holes(simplified) == []
+        overlap = sum(s.area for s in simplified) - shapely.union_all(simplified).area
+        assert overlap / shapely.union_all(simplified).area < 0.0005
