@@ -2,8 +2,9 @@
 
 A reading problem of the whole file (empty, truncated, wrong type, missing columns) fails the
 import and changes nothing. Rows that cannot be placed (unknown code, non-numeric value,
-negative count, duplicate) are rejected one by one and listed in the report with their line
-and reason; with the `strict` option a single rejected row fails the whole import.
+negative count, duplicate) are listed one by one in the report with their line and reason,
+and by default a single one refuses the whole file; the `accept_valid_rows` option (an
+explicit choice, recorded on the import) writes the valid rows anyway.
 """
 
 from django.utils.translation import gettext as _

@@ -63,8 +63,12 @@ class ImportForm(forms.Form):
     epci_column = forms.CharField(
         label=_("Column of the EPCI SIREN"), required=False, max_length=100
     )
-    strict = forms.BooleanField(
-        label=_("Refuse the whole file if a single row is rejected"), required=False
+    accept_valid_rows = forms.BooleanField(
+        label=_("Import the valid rows anyway"),
+        required=False,
+        help_text=_(
+            "By default a single row with a problem refuses the whole file and nothing changes."
+        ),
     )
 
     def clean_file(self):
@@ -137,7 +141,7 @@ class ImportForm(forms.Form):
             "level": data["level"],
             "code_column": data["code_column"].strip(),
             "code_vintage": data["code_vintage"],
-            "strict": data["strict"],
+            "accept_valid_rows": data["accept_valid_rows"],
         }
         if data["kind"] == ImportKind.VALUES:
             options["columns"] = data["columns"]

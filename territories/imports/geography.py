@@ -135,9 +135,12 @@ def geography_import(*, path, original_name, options, progress=None):
         "repaired": repaired,
         "notes": [str(n) for n in notes],
     }
-    if options.get("strict") and rejected:
+    if rejected and not options.get("accept_valid_rows"):
         raise ImportFailed(
-            _("%(count)s row(s) rejected: nothing was imported (strict mode).")
+            _(
+                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
+                "choose to import the valid rows anyway."
+            )
             % {"count": len(rejected)},
             report,
         )

@@ -32,6 +32,7 @@ def data_import_create(*, kind, uploaded, options, user=None):
             kind=kind,
             original_name=Path(uploaded.name).name[:255],
             options=options,
+            accept_valid_rows=bool(options.get("accept_valid_rows")),
             created_by=user if user is not None and user.is_authenticated else None,
         )
         data_import.file.save(Path(uploaded.name).name, uploaded, save=False)
@@ -98,7 +99,11 @@ def data_import_from_path(*, kind, path, options, user=None):
     """Import a file from disk through the same path as an upload (used to load the region)."""
     with Path(path).open("rb") as handle:
         data_import = DataImport(
-            kind=kind, original_name=Path(path).name, options=options, created_by=user
+            kind=kind,
+            original_name=Path(path).name,
+            options=options,
+            accept_valid_rows=bool(options.get("accept_valid_rows")),
+            created_by=user,
         )
         data_import.file.save(Path(path).name, File(handle), save=False)
         data_import.save()

@@ -151,9 +151,12 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         "notes": [str(n) for n in notes],
         "indicators": {},
     }
-    if options.get("strict") and rejected:
+    if rejected and not options.get("accept_valid_rows"):
         raise ImportFailed(
-            _("%(count)s row(s) rejected: nothing was imported (strict mode).")
+            _(
+                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
+                "choose to import the valid rows anyway."
+            )
             % {"count": len(rejected)},
             report,
         )
