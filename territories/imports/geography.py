@@ -24,6 +24,8 @@ GEOGRAPHY_FIELDS = {
     "former_codes_column": "former_codes",
 }
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
 
 def geography_import(*, path, original_name, options, progress=None):
     """Create or update territories (attributes and/or boundaries) of one level."""
@@ -66,7 +68,8 @@ def geography_import(*, path, original_name, options, progress=None):
         )
     rejected, repaired = [], []
     for index, reason in frame.attrs.get("repaired", []):
-        repaired.append({"line": lines[index], "reason": reason})
+        code = normalize_code(frame[code_column].iloc[index], level) if code_column else ""
+        repaired.append({"line": lines[index], "code": code, "reason": reason})
     to_save, seen = [], {}
     for index, row in enumerate(frame.to_dict("records")):
         code = normalize_code(row[code_column], level)
@@ -165,6 +168,10 @@ def _apply_attributes(territory, row, options, parents, region_id):
         if column:
             value = str(row.get(column, "")).strip()
             setattr(territory, field, value.replace("|", " ") if field.endswith("codes") else value)
+    if territory.name.startswith(FORMULA_STARTS):
+        return _(
+            "the name “%(name)s” starts with %(sign)s, as a spreadsheet formula would: refused"
+        ) % {"name": territory.name[:60], "sign": territory.name[0]}
     for option, field in (
         ("population_column", "population"),
         ("population_total_column", "population_total"),

@@ -95,8 +95,8 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
     return {"accepted": report.get("accepted"), "rejected": len(report.get("rejected", []))}
 
 
-def data_import_from_path(*, kind, path, options, user=None):
-    """Import a file from disk through the same path as an upload (used to load the region)."""
+def data_import_record_path(*, kind, path, options, user=None):
+    """Record a file from disk as an import, to run synchronously with `data_import_run`."""
     with Path(path).open("rb") as handle:
         data_import = DataImport(
             kind=kind,
@@ -107,6 +107,12 @@ def data_import_from_path(*, kind, path, options, user=None):
         )
         data_import.file.save(Path(path).name, File(handle), save=False)
         data_import.save()
+    return data_import
+
+
+def data_import_from_path(*, kind, path, options, user=None):
+    """Import a file from disk through the same path as an upload (used to load the region)."""
+    data_import = data_import_record_path(kind=kind, path=path, options=options, user=user)
     report = data_import_run(import_id=data_import.pk, request_recompute=False)
     data_import.refresh_from_db()
     return data_import, report

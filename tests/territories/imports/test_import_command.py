@@ -1,0 +1,85 @@
+"""`manage.py import_file`: the form's options on the command line, a printed report, a
+non-zero exit when the file is refused, and nothing changed then."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from territories.catalogue.models import IndicatorValue
+from territories.geography.models import Territory
+from territories.imports.models import DataImport
+from tests.territories.conftest import geojson, square, write
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = "TP60=taux-pauvrete@2021,NBPERS=personnes-menages-fiscaux@2021"
+
+
+def command(path, *extra):
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("import_file", str(path), *extra, stdout=out)
+    except CommandError as exc:
+        return out.getvalue(), str(exc)
+    return out.getvalue(), None
+
+
+def test_a_windows_1252_semicolon_file_is_imported_and_reported(tmp_path, small_geography):
+    path = write(
+        tmp_path / "filo.csv",
+        "CODGEO;Libellé;TP60;NBPERS\n98001;Étoile;12,5;100\n98002;Noël;s;200\n",
+        "cp1252",
+    )
+    out, error = command(path, "--code-column", "CODGEO", "--columns", COLUMNS)
+    assert error is None
+    assert "accepted: 2 of 2 rows" in out
+    assert IndicatorValue.objects.filter(indicator__slug="taux-pauvrete").count() == 2
+
+
+def test_a_duplicate_refuses_the_file_naming_both_lines(tmp_path, small_geography):
+    path = write(tmp_path / "dup.csv", "CODGEO;TP60;NBPERS\n98001;10;1\n98002;3;1\n98001;10;1\n")
+    out, error = command(path, "--code-column", "CODGEO", "--columns", COLUMNS)
+    assert error is not None
+    assert "rejected: line 4" in out and "2" in out.split("rejected: line 4", 1)[1]
+    assert IndicatorValue.objects.count() == 0
+    assert DataImport.objects.get().state == "failed"
+
+
+def test_accept_valid_rows_is_an_explicit_recorded_choice(tmp_path, small_geography):
+    path = write(tmp_path / "part.csv", "CODGEO;TP60;NBPERS\n98001;10;1\n98777;3;1\n")
+    out, error = command(
+        path, "--code-column", "CODGEO", "--columns", COLUMNS, "--accept-valid-rows"
+    )
+    assert error is None and "rejected: line 3" in out
+    assert IndicatorValue.objects.filter(indicator__slug="taux-pauvrete").count() == 1
+    assert DataImport.objects.get().accept_valid_rows is True
+
+
+def test_ragged_rows_exit_non_zero_with_their_line(tmp_path, small_geography):
+    path = write(tmp_path / "court.csv", "CODGEO;TP60;NBPERS\n98001;10\n98002;3;1;9\n")
+    _out, error = command(path, "--code-column", "CODGEO", "--columns", COLUMNS)
+    assert "2" in error and "3" in error and "tokenizing" not in error
+    assert IndicatorValue.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+33", "-Nantes", "@SUM(A1)"])
+def test_a_name_that_looks_like_a_formula_is_refused(tmp_path, small_geography, name):
+    before = dict(Territory.objects.values_list("code", "name"))
+    path = write(
+        tmp_path / "noms.geojson",
+        geojson(
+            [
+                {
+                    "type": "Feature",
+                    "properties": {"code": "98001", "nom": name},
+                    "geometry": square(0, 0),
+                }
+            ]
+        ),
+    )
+    out, error = command(
+        path, "--kind", "geography", "--code-column", "code", "--name-column", "nom"
+    )
+    assert error is not None and "formul" in out
+    assert dict(Territory.objects.values_list("code", "name")) == before
