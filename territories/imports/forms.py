@@ -63,6 +63,12 @@ class ImportForm(forms.Form):
     epci_column = forms.CharField(
         label=_("Column of the EPCI SIREN"), required=False, max_length=100
     )
+    confirm_moves = forms.BooleanField(
+        label=_("Confirm boundaries that move by several kilometres"), required=False
+    )
+    confirm_renames = forms.BooleanField(
+        label=_("Confirm the renaming of territories already loaded"), required=False
+    )
     accept_valid_rows = forms.BooleanField(
         label=_("Import the valid rows anyway"),
         required=False,
@@ -150,4 +156,6 @@ class ImportForm(forms.Form):
                 if data.get(key):
                     options[key] = data[key].strip()
             options["geometry_only"] = data.get("geometry_only", False)
+            options["confirm_moves"] = data.get("confirm_moves", False)
+            options["confirm_renames"] = data.get("confirm_renames", False)
         return options

@@ -1,6 +1,7 @@
 """Import of territories of one level: attributes (name, population, parents) and/or
 boundaries."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -66,7 +67,9 @@ def geography_import(*, path, original_name, options, progress=None):
             _("Region %(code)s is not loaded: import the region first.")
             % {"code": options["region_code"]}
         )
-    rejected, repaired = [], []
+    if geometry is not None:
+        _check_extent(geometry, existing.values(), vintage)
+    rejected, repaired, renamed, report_moves = [], [], [], []
     for index, reason in frame.attrs.get("repaired", []):
         code = normalize_code(frame[code_column].iloc[index], level) if code_column else ""
         repaired.append({"line": lines[index], "code": code, "reason": reason})
@@ -87,6 +90,8 @@ def geography_import(*, path, original_name, options, progress=None):
             continue
         seen[code] = index
         territory = existing.get(code)
+        old_name = territory.name if territory is not None else ""
+        old_geometry = territory.geometry if territory is not None else None
         if territory is None:
             if options.get("geometry_only"):
                 rejected.append(
@@ -99,6 +104,13 @@ def geography_import(*, path, original_name, options, progress=None):
                 continue
             territory = Territory(level=level, code=code, vintage=vintage)
         problem = _apply_attributes(territory, row, options, parents, region_id)
+        if not problem and old_name and territory.name != old_name:
+            if options.get("confirm_renames"):
+                renamed.append({"line": lines[index], "code": code, "from": old_name})
+            else:
+                problem = _(
+                    "renamed from “%(old)s” to “%(new)s”: confirm the renamings to accept it"
+                ) % {"old": old_name, "new": territory.name}
         if problem:
             rejected.append({"line": lines[index], "code": code, "reason": problem})
             continue
@@ -125,6 +137,22 @@ def geography_import(*, path, original_name, options, progress=None):
                     )
                     continue
                 shape = shapely.union_all(polygons)
+            moved = _moved_km(old_geometry, shape)
+            if moved is not None and moved > settings.IMPORT_MAX_MOVE_KM:
+                if not options.get("confirm_moves"):
+                    rejected.append(
+                        {
+                            "line": lines[index],
+                            "code": code,
+                            "reason": _(
+                                "the boundary moves %(km)s km from the previous one: confirm "
+                                "the moves to accept it"
+                            )
+                            % {"km": round(moved, 1)},
+                        }
+                    )
+                    continue
+                report_moves.append({"line": lines[index], "code": code, "km": round(moved, 1)})
             territory.geometry = shapely.geometry.mapping(shape)
         if not territory.name:
             rejected.append({"line": lines[index], "code": code, "reason": _("no name")})
@@ -136,6 +164,8 @@ def geography_import(*, path, original_name, options, progress=None):
         "accepted": len(to_save),
         "rejected": rejected,
         "repaired": repaired,
+        "renamed": renamed,
+        "moved": report_moves,
         "notes": [str(n) for n in notes],
     }
     if rejected and not options.get("accept_valid_rows"):
@@ -201,3 +231,77 @@ def _apply_attributes(territory, row, options, parents, region_id):
             return _("unknown %(level)s %(code)s") % {"level": Level(level).label, "code": code}
         setattr(territory, f"{level}_id", parents[level][code])
     return None
+
+
+def _moved_km(old_geometry, shape):
+    """Geodesic distance (km, on the WGS84 ellipsoid: valid anywhere) between the centroids of
+    the previous boundary and the new one; None without a previous boundary."""
+    import shapely
+    from pyproj import Geod
+
+    if not old_geometry:
+        return None
+    old = shapely.geometry.shape(old_geometry)
+    if old.is_empty:
+        return None
+    a, b = old.centroid, shape.centroid
+    _f, _b, metres = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)
+    return metres / 1000
+
+
+def _bounds_text(bounds):
+    return "[" + ", ".join(f"{value:.3f}" for value in bounds) + "]"
+
+
+def _check_extent(geometry, existing, vintage):
+    """Refuse boundaries outside the area already loaded (or, for a first import, the area
+    IMPORT_FIRST_EXTENT in settings), naming the box found and the one expected; a file whose
+    box fits once its axes are swapped is in latitude/longitude order."""
+    import shapely
+
+    found = geometry.total_bounds
+    if any(value != value for value in found):  # NaN: no geometry at all
+        return
+    shapes = [t.geometry for t in existing if t.geometry]
+    if not shapes:
+        shapes = list(
+            Territory.objects.filter(vintage=vintage, geometry__isnull=False)
+            .exclude(level=Level.COMMUNE)
+            .values_list("geometry", flat=True)[:200]
+        )
+    if shapes:
+        minx, miny, maxx, maxy = shapely.GeometryCollection(
+            [shapely.geometry.shape(g) for g in shapes]
+        ).bounds
+    else:
+        minx, miny, maxx, maxy = settings.IMPORT_FIRST_EXTENT
+    margin = settings.IMPORT_EXTENT_MARGIN_DEGREES
+    expected = (minx - margin, miny - margin, maxx + margin, maxy + margin)
+
+    def inside(box):
+        return (
+            box[0] >= expected[0]
+            and box[1] >= expected[1]
+            and box[2] <= expected[2]
+            and box[3] <= expected[3]
+        )
+
+    if inside(found):
+        return
+    values = {"found": _bounds_text(found), "expected": _bounds_text(expected)}
+    if inside((found[1], found[0], found[3], found[2])):
+        raise ImportFailed(
+            _(
+                "The coordinates are in latitude/longitude order; longitude comes first in "
+                "GeoJSON. Box found %(found)s, expected within %(expected)s "
+                "(west, south, east, north)."
+            )
+            % values
+        )
+    raise ImportFailed(
+        _(
+            "The boundaries lie outside the expected area: box found %(found)s, expected "
+            "within %(expected)s (west, south, east, north)."
+        )
+        % values
+    )

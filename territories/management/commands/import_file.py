@@ -28,6 +28,8 @@ class Command(BaseCommand):
         )
         for option in ("name", "population", "departement", "epci"):
             parser.add_argument(f"--{option}-column", default="")
+        parser.add_argument("--confirm-moves", action="store_true")
+        parser.add_argument("--confirm-renames", action="store_true")
         parser.add_argument("--accept-valid-rows", action="store_true")
 
     def handle(self, *args, **options):
@@ -46,6 +48,8 @@ class Command(BaseCommand):
             "departement_column": options["departement_column"],
             "epci_column": options["epci_column"],
             "accept_valid_rows": options["accept_valid_rows"],
+            "confirm_moves": options["confirm_moves"],
+            "confirm_renames": options["confirm_renames"],
         }
         with path.open("rb") as handle:
             form = ImportForm(data, {"file": File(handle, name=path.name)})
@@ -82,5 +86,9 @@ class Command(BaseCommand):
             )
         for item in report.get("remapped", []):
             write(f"warning: code {item['from']} (line {item['line']}) mapped to {item['to']}")
+        for item in report.get("moved", []):
+            write(f"warning: boundary of {item['code']} ({item['line']}) moved {item['km']} km")
+        for item in report.get("renamed", []):
+            write(f"warning: {item['code']} ({item['line']}) renamed from {item['from']}")
         for note in report.get("notes", []):
             write(f"note: {note}")

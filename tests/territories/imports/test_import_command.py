@@ -73,7 +73,7 @@ def test_a_name_that_looks_like_a_formula_is_refused(tmp_path, small_geography, 
                 {
                     "type": "Feature",
                     "properties": {"code": "98001", "nom": name},
-                    "geometry": square(0, 0),
+                    "geometry": square(-1.5, 47),
                 }
             ]
         ),
@@ -83,3 +83,53 @@ def test_a_name_that_looks_like_a_formula_is_refused(tmp_path, small_geography, 
     )
     assert error is not None and "formul" in out
     assert dict(Territory.objects.values_list("code", "name")) == before
+
+
+def _boundaries(tmp_path, name, features):
+    return write(tmp_path / name, geojson(features))
+
+
+def _feature(code, geometry, **properties):
+    return {"type": "Feature", "properties": {"code": code, **properties}, "geometry": geometry}
+
+
+def test_swapped_axis_geojson_is_refused_with_both_boxes(tmp_path, small_geography):
+    path = _boundaries(tmp_path, "latlon.geojson", [_feature("98001", square(47.2, -1.5))])
+    _out, error = command(path, "--kind", "geography", "--code-column", "code")
+    assert "latitude" in error and "[47.200, -1.500" in error and "[-6.300, 40.700" in error
+    assert Territory.objects.filter(geometry__isnull=False).count() == 0
+
+
+def test_boundaries_far_from_the_loaded_area_are_refused(tmp_path, small_geography):
+    first = _boundaries(tmp_path, "a.geojson", [_feature("98001", square(-1.5, 47.2))])
+    assert command(first, "--kind", "geography", "--code-column", "code")[1] is None
+    far = _boundaries(tmp_path, "b.geojson", [_feature("98002", square(5.0, 45.0))])
+    _out, error = command(far, "--kind", "geography", "--code-column", "code")
+    assert "[5.000, 45.000" in error and "[-2.000, 46.700" in error
+    assert Territory.objects.get(code="98002").geometry is None
+
+
+def test_a_boundary_that_moves_needs_a_confirmation(tmp_path, small_geography):
+    first = _boundaries(
+        tmp_path,
+        "a.geojson",
+        [_feature("98001", square(-1.5, 47.2)), _feature("98002", square(-1.3, 47.2))],
+    )
+    assert command(first, "--kind", "geography", "--code-column", "code")[1] is None
+    before = Territory.objects.get(code="98001").geometry
+    moved = _boundaries(tmp_path, "b.geojson", [_feature("98001", square(-1.4, 47.2))])
+    out, error = command(moved, "--kind", "geography", "--code-column", "code")
+    assert error is not None and "7.6 km" in out
+    assert Territory.objects.get(code="98001").geometry == before
+    out, error = command(moved, "--kind", "geography", "--code-column", "code", "--confirm-moves")
+    assert error is None and "moved 7.6 km" in out
+
+
+def test_renaming_a_loaded_territory_needs_a_confirmation(tmp_path, small_geography):
+    path = _boundaries(tmp_path, "noms.geojson", [_feature("98001", square(-1.5, 47), nom="Z")])
+    args = ("--kind", "geography", "--code-column", "code", "--name-column", "nom")
+    out, error = command(path, *args)
+    assert error is not None and "Aubert" in out
+    assert Territory.objects.get(code="98001").name == "Aubert"
+    out, error = command(path, *args, "--confirm-renames")
+    assert error is None and Territory.objects.get(code="98001").name == "Z"

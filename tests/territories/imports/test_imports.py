@@ -159,10 +159,10 @@ GEO = {"level": "commune", "code_column": "code", "geometry_only": True}
 
 
 def test_geojson_boundaries_and_a_repaired_self_intersecting_polygon(tmp_path, small_geography):
-    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+    bowtie = {"type": "Polygon", "coordinates": [[[-1, 47], [0, 48], [0, 47], [-1, 48], [-1, 47]]]}
     text = geojson(
         [
-            {"type": "Feature", "properties": {"code": "98001"}, "geometry": square(0, 0)},
+            {"type": "Feature", "properties": {"code": "98001"}, "geometry": square(-1.5, 47)},
             {"type": "Feature", "properties": {"code": "98002"}, "geometry": bowtie},
         ]
     )
