@@ -53,6 +53,25 @@ class ImportForm(forms.Form):
             "Example: TP6021 = taux-pauvrete @2021"
         ),
     )
+    period_column = forms.CharField(
+        label=_("Column of the periods (long layout)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "For a file with one row per code and year (code, year, value): the column of the "
+            "years. Then give the value column below, or one mapping line "
+            "“value-column = indicator”."
+        ),
+    )
+    indicator_column = forms.CharField(
+        label=_("Column of the indicators (long layout)"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional: a column naming the indicator of each row (identifier or name)."),
+    )
+    value_column = forms.CharField(
+        label=_("Column of the values (long layout)"), required=False, max_length=100
+    )
     name_column = forms.CharField(label=_("Column of the names"), required=False, max_length=100)
     population_column = forms.CharField(
         label=_("Column of the population"), required=False, max_length=100
@@ -110,7 +129,9 @@ class ImportForm(forms.Form):
                     )
                     continue
                 period = match["period"] or data.get("period")
-                if not period:
+                if data.get("period_column"):
+                    period = period or 0
+                elif not period:
                     self.add_error(
                         "mapping",
                         _("Line %(n)s: give a period (@year) or a default period.") % {"n": number},
@@ -123,7 +144,10 @@ class ImportForm(forms.Form):
                         "period": int(period),
                     }
                 )
-            if not columns and not self.errors.get("mapping"):
+            long_ready = data.get("period_column") and (
+                columns or (data.get("indicator_column") and data.get("value_column"))
+            )
+            if not columns and not long_ready and not self.errors.get("mapping"):
                 self.add_error("mapping", _("Say which columns to import."))
             known = set(
                 Indicator.objects.filter(slug__in=[c["indicator"] for c in columns]).values_list(
@@ -151,6 +175,9 @@ class ImportForm(forms.Form):
         }
         if data["kind"] == ImportKind.VALUES:
             options["columns"] = data["columns"]
+            for key in ("period_column", "indicator_column", "value_column"):
+                if data.get(key):
+                    options[key] = data[key].strip()
         else:
             for key in ("name_column", "population_column", "departement_column", "epci_column"):
                 if data.get(key):

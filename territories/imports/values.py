@@ -38,13 +38,17 @@ def values_import(*, path, original_name, options, source_import=None, progress=
     code_column = options.get("code_column")
     mappings = options.get("columns") or []
     derived = options.get("derived") or {}
-    if not code_column or not mappings:
+    long_layout = bool(options.get("period_column"))
+    if not code_column or not (mappings or long_layout):
         raise ImportFailed(_("Say which column holds the codes and which columns to import."))
 
     progress(5, _("Reading the file"))
     frame, _geometry, notes = read_for_import(path, original_name)
     suffix = "." + original_name.rsplit(".", 1)[-1].lower()
     lines = line_numbers(frame, suffix)
+    long_rejected = []
+    if long_layout:
+        frame, lines, mappings, long_rejected = _long_to_wide(frame, lines, options, level)
     source_columns = {m["column"] for m in mappings} - set(derived)
     for expression in derived.values():
         if not EXPRESSION.match(expression):
@@ -143,7 +147,8 @@ def values_import(*, path, original_name, options, source_import=None, progress=
     report = {
         "rows": len(frame),
         "accepted": len(placed),
-        "rejected": [
+        "rejected": long_rejected
+        + [
             {"line": lines[i], "code": codes[i], "reason": str(reason)}
             for i, reason in sorted(rejected.items())
         ],
@@ -151,13 +156,13 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         "notes": [str(n) for n in notes],
         "indicators": {},
     }
-    if rejected and not options.get("accept_valid_rows"):
+    if (rejected or long_rejected) and not options.get("accept_valid_rows"):
         raise ImportFailed(
             _(
                 "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
                 "choose to import the valid rows anyway."
             )
-            % {"count": len(rejected)},
+            % {"count": len(report["rejected"])},
             report,
         )
     if not placed:
@@ -165,8 +170,11 @@ def values_import(*, path, original_name, options, source_import=None, progress=
 
     progress(50, _("Merging and writing the values"))
     records, rows_of = {}, defaultdict(list)
+    absent = frame.attrs.get("absent", set())  # long layout: no row for that period
     for index, territory_id in placed.items():
         for mapping in mappings:
+            if (index, mapping["column"]) in absent:
+                continue
             key = (territory_id, indicators[mapping["indicator"]].pk, mapping["period"])
             rows_of[key].append((index, mapping["column"]))
             records[key] = (values[mapping["column"]][index], statuses[mapping["column"]][index])
@@ -237,3 +245,81 @@ def _merge_communes(records, merged, indicators, mappings, values, statuses):
             {"indicator": indicator.slug, "period": period, "rows": len(rows), "result": result[1]}
         )
     return notes
+
+
+def _long_to_wide(frame, lines, options, level):
+    """A long (tidy) file — one row per code, period and, optionally, indicator — turned into
+    one column per (indicator, period). Indicators are named by their identifier or their
+    name in the catalogue. Returns (wide frame, its lines, mappings, rejected rows); the
+    same (code, period, indicator) twice is rejected naming both lines."""
+    code_column, period_column = options["code_column"], options["period_column"]
+    indicator_column = options.get("indicator_column") or ""
+    value_column = options.get("value_column") or ""
+    fixed = (options.get("columns") or [{}])[0]
+    value_column = value_column or fixed.get("column", "")
+    require_columns(frame, [code_column, period_column, indicator_column, value_column])
+    if not value_column or not (indicator_column or fixed.get("indicator")):
+        raise ImportFailed(
+            _("Long layout: say which column holds the values, and which indicator they are.")
+        )
+    catalogue = {}
+    for slug, name in Indicator.objects.values_list("slug", "name"):
+        catalogue[slug.lower()] = slug
+        catalogue.setdefault(name.strip().lower(), slug)
+    rejected, seen, cells, first_line = [], {}, defaultdict(dict), {}
+    for index, row in enumerate(frame.to_dict("records")):
+        line, code = lines[index], normalize_code(row[code_column], level)
+        named = str(row[indicator_column]).strip() if indicator_column else fixed["indicator"]
+        slug = catalogue.get(named.lower())
+        period_text = str(row[period_column]).strip()
+        problem = None
+        if not code:
+            problem = _("no code")
+        elif slug is None:
+            problem = _("column %(column)s: unknown indicator “%(value)s”") % {
+                "column": indicator_column,
+                "value": named[:60],
+            }
+        elif not (period_text.isdigit() and 1900 <= int(period_text) <= 2100):
+            problem = _("column %(column)s: “%(value)s” is not a year") % {
+                "column": period_column,
+                "value": period_text[:20],
+            }
+        else:
+            key = (code, int(period_text), slug)
+            if key in seen:
+                problem = _(
+                    "same code %(code)s, period %(period)s and indicator %(indicator)s as "
+                    "line %(line)s"
+                ) % {"code": code, "period": key[1], "indicator": slug, "line": seen[key]}
+            else:
+                seen[key] = line
+                cells[code][f"{slug}@{key[1]}"] = row[value_column]
+                first_line.setdefault(code, line)
+        if problem:
+            rejected.append({"line": line, "code": code, "reason": str(problem)})
+    columns = sorted({column for values in cells.values() for column in values})
+    wide = pd.DataFrame(
+        [
+            {code_column: code, **{c: values.get(c, "") for c in columns}}
+            for code, values in cells.items()
+        ],
+        columns=[code_column, *columns],
+        dtype=str,
+    )
+    wide.attrs["absent"] = {
+        (index, column)
+        for index, values in enumerate(cells.values())
+        for column in columns
+        if column not in values
+    }
+    mappings = [
+        {"column": c, "indicator": c.rsplit("@", 1)[0], "period": int(c.rsplit("@", 1)[1])}
+        for c in columns
+    ]
+    if wide.empty:
+        raise ImportFailed(
+            _("%(count)s row(s) have a problem: nothing was imported.") % {"count": len(rejected)},
+            {"rows": len(frame), "accepted": 0, "rejected": rejected},
+        )
+    return wide, [first_line[code] for code in cells], mappings, rejected

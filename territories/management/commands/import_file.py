@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--columns", default="", help='"COLUMN=indicator@year,COLUMN=indicator@year"'
         )
-        for option in ("name", "population", "departement", "epci"):
+        for option in ("period", "indicator", "value", "name", "population", "departement", "epci"):
             parser.add_argument(f"--{option}-column", default="")
         parser.add_argument("--confirm-moves", action="store_true")
         parser.add_argument("--confirm-renames", action="store_true")
@@ -43,6 +43,9 @@ class Command(BaseCommand):
             "code_vintage": options["code_vintage"],
             "period": options["period"] or "",
             "mapping": "\n".join(p for p in options["columns"].split(",") if p.strip()),
+            "period_column": options["period_column"],
+            "indicator_column": options["indicator_column"],
+            "value_column": options["value_column"],
             "name_column": options["name_column"],
             "population_column": options["population_column"],
             "departement_column": options["departement_column"],

@@ -133,3 +133,46 @@ def test_renaming_a_loaded_territory_needs_a_confirmation(tmp_path, small_geogra
     assert Territory.objects.get(code="98001").name == "Aubert"
     out, error = command(path, *args, "--confirm-renames")
     assert error is None and Territory.objects.get(code="98001").name == "Z"
+
+
+def test_long_file_code_year_value(tmp_path, small_geography):
+    path = write(
+        tmp_path / "long.csv",
+        "code;annee;valeur\n98001;2020;10,5\n98001;2021;11\n98002;2021;12\n",
+    )
+    out, error = command(
+        path,
+        "--code-column",
+        "code",
+        "--period-column",
+        "annee",
+        "--columns",
+        "valeur=taux-pauvrete",
+    )
+    assert error is None, out
+    stored = set(IndicatorValue.objects.values_list("territory__code", "period", "value", "status"))
+    # 98002 has no 2020 row: nothing is written for it, not even a "missing"
+    assert stored == {
+        ("98001", 2020, 10.5, "ok"),
+        ("98001", 2021, 11.0, "ok"),
+        ("98002", 2021, 12.0, "ok"),
+    }
+
+
+def test_long_file_with_indicator_names_and_a_duplicate(tmp_path, small_geography):
+    from territories.catalogue.models import Indicator
+
+    name = Indicator.objects.get(slug="taux-pauvrete").name
+    path = write(
+        tmp_path / "long4.csv",
+        f"code,annee,indicateur,valeur\n98001,2021,{name},10\n98001,2021,taux-pauvrete,10\n"
+        "98002,2021,personnes-menages-fiscaux,5\n98003,2021,inconnu,1\n",
+    )
+    args = ("--code-column", "code", "--period-column", "annee")
+    out, error = command(
+        path, *args, "--indicator-column", "indicateur", "--value-column", "valeur"
+    )
+    assert error is not None
+    assert "rejected: line 3" in out and "line 2" in out.split("rejected: line 3", 1)[1]
+    assert "rejected: line 5" in out and "inconnu" in out
+    assert IndicatorValue.objects.count() == 0
