@@ -69,14 +69,17 @@ class Command(BaseCommand):
             services.data_import_run(import_id=data_import.pk)
         except JobFailed as exc:
             data_import.refresh_from_db()
-            self._print_report(data_import.report)
+            self._print_report(data_import.report, refused=True)
             raise CommandError(f"{path.name}: {exc}") from exc
         data_import.refresh_from_db()
         self._print_report(data_import.report)
 
-    def _print_report(self, report):
+    def _print_report(self, report, refused=False):
         write = self.stdout.write
-        write(f"accepted: {report.get('accepted', 0)} of {report.get('rows', 0)} rows")
+        if refused:
+            write("refused: nothing was imported")
+        else:
+            write(f"accepted: {report.get('accepted', 0)} of {report.get('rows', 0)} rows")
         for row in report.get("rejected", []):
             column = f" column {row['column']}" if row.get("column") else ""
             write(

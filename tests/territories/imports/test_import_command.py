@@ -173,6 +173,8 @@ def test_long_file_with_indicator_names_and_a_duplicate(tmp_path, small_geograph
         path, *args, "--indicator-column", "indicateur", "--value-column", "valeur"
     )
     assert error is not None
-    assert "rejected: line 3" in out and "line 2" in out.split("rejected: line 3", 1)[1]
+    assert "refused: nothing was imported" in out
+    duplicate = out.split("rejected: line 3", 1)[1].split("\n", 1)[0]
+    assert "98001" in duplicate and "2021" in duplicate and " 2" in duplicate
     assert "rejected: line 5" in out and "inconnu" in out
     assert IndicatorValue.objects.count() == 0
