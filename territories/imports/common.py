@@ -10,9 +10,8 @@ explicit choice, recorded on the import) writes the valid rows anyway.
 from django.utils.translation import gettext as _
 
 from territories.choices import Level
+from territories.imports.options import ImportOptions
 from territories.imports.reading import FileProblem, read_file
-
-DEFAULT_VINTAGE = 2026
 
 
 class ImportFailed(Exception):
@@ -21,6 +20,14 @@ class ImportFailed(Exception):
     def __init__(self, message, report=None):
         super().__init__(message)
         self.report = report or {}
+
+
+def checked_options(options):
+    """The options as an ImportOptions, checked once; a wrong option fails the import."""
+    try:
+        return ImportOptions.from_dict(options)
+    except ValueError as exc:
+        raise ImportFailed(str(exc)) from exc
 
 
 def normalize_code(value, level):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.catalogue.models import Indicator
 from territories.choices import ImportKind, Level
+from territories.imports.options import ImportOptions
 from territories.imports.reading import SUPPORTED
 
 MAPPING_LINE = re.compile(
@@ -166,6 +167,10 @@ class ImportForm(forms.Form):
         return data
 
     def options(self):
+        """The typed options, checked, as the JSON DataImport keeps."""
+        return ImportOptions.from_dict(self._raw_options()).as_dict()
+
+    def _raw_options(self):
         data = self.cleaned_data
         options = {
             "level": data["level"],

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from territories.choices import Level
 from territories.geography.models import Territory
 from territories.imports.common import (
-    DEFAULT_VINTAGE,
     ImportFailed,
+    checked_options,
     line_numbers,
     normalize_code,
     read_for_import,
@@ -33,16 +33,14 @@ def geography_import(*, path, original_name, options, progress=None):
     import shapely
 
     progress = progress or (lambda percent, message: None)
-    level = options.get("level")
-    if level not in Level.values:
-        raise ImportFailed(_("Choose the level of the territories in the file."))
-    vintage = int(options.get("vintage", DEFAULT_VINTAGE))
-    code_column = options.get("code_column")
+    options = checked_options(options)
+    level, vintage = options.level, options.vintage
+    code_column = options.code_column
     frame, geometry, notes = read_for_import(path, original_name)
     suffix = "." + original_name.rsplit(".", 1)[-1].lower()
     lines = line_numbers(frame, suffix)
     columns = [code_column] + [
-        options.get(k)
+        getattr(options, k)
         for k in (
             *GEOGRAPHY_FIELDS,
             "population_column",
@@ -61,11 +59,11 @@ def geography_import(*, path, original_name, options, progress=None):
         lvl: dict(Territory.objects.filter(level=lvl, vintage=vintage).values_list("code", "id"))
         for lvl in (Level.REGION, Level.DEPARTEMENT, Level.EPCI)
     }
-    region_id = parents[Level.REGION].get(str(options.get("region_code", "")))
-    if options.get("region_code") and region_id is None and level != Level.REGION:
+    region_id = parents[Level.REGION].get(options.region_code)
+    if options.region_code and region_id is None and level != Level.REGION:
         raise ImportFailed(
             _("Region %(code)s is not loaded: import the region first.")
-            % {"code": options["region_code"]}
+            % {"code": options.region_code}
         )
     if geometry is not None:
         _check_extent(geometry, existing.values(), vintage)
@@ -93,7 +91,7 @@ def geography_import(*, path, original_name, options, progress=None):
         old_name = territory.name if territory is not None else ""
         old_geometry = territory.geometry if territory is not None else None
         if territory is None:
-            if options.get("geometry_only"):
+            if options.geometry_only:
                 rejected.append(
                     {
                         "line": lines[index],
@@ -105,7 +103,7 @@ def geography_import(*, path, original_name, options, progress=None):
             territory = Territory(level=level, code=code, vintage=vintage)
         problem = _apply_attributes(territory, row, options, parents, region_id)
         if not problem and old_name and territory.name != old_name:
-            if options.get("confirm_renames"):
+            if options.confirm_renames:
                 renamed.append({"line": lines[index], "code": code, "from": old_name})
             else:
                 problem = _(
@@ -139,7 +137,7 @@ def geography_import(*, path, original_name, options, progress=None):
                 shape = shapely.union_all(polygons)
             moved = _moved_km(old_geometry, shape)
             if moved is not None and moved > settings.IMPORT_MAX_MOVE_KM:
-                if not options.get("confirm_moves"):
+                if not options.confirm_moves:
                     rejected.append(
                         {
                             "line": lines[index],
@@ -168,7 +166,7 @@ def geography_import(*, path, original_name, options, progress=None):
         "moved": report_moves,
         "notes": [str(n) for n in notes],
     }
-    if rejected and not options.get("accept_valid_rows"):
+    if rejected and not options.accept_valid_rows:
         raise ImportFailed(
             _(
                 "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
@@ -194,7 +192,7 @@ def geography_import(*, path, original_name, options, progress=None):
 
 def _apply_attributes(territory, row, options, parents, region_id):
     for option, field in GEOGRAPHY_FIELDS.items():
-        column = options.get(option)
+        column = getattr(options, option)
         if column:
             value = str(row.get(column, "")).strip()
             setattr(territory, field, value.replace("|", " ") if field.endswith("codes") else value)
@@ -206,21 +204,21 @@ def _apply_attributes(territory, row, options, parents, region_id):
         ("population_column", "population"),
         ("population_total_column", "population_total"),
     ):
-        column = options.get(option)
+        column = getattr(options, option)
         if column:
             value, _status, problem = parse_number(row.get(column, ""))
             if problem or (value is not None and value < 0):
                 return _("population “%(value)s” is not a count") % {"value": row.get(column)}
             setattr(territory, field, round(value) if value is not None else None)
-    if options.get("area_column"):
-        value, _status, problem = parse_number(row.get(options["area_column"], ""))
+    if options.area_column:
+        value, _status, problem = parse_number(row.get(options.area_column, ""))
         if problem:
             return problem
         territory.area_km2 = value
     if region_id and territory.level != Level.REGION:
         territory.region_id = region_id
     for option, level in (("departement_column", Level.DEPARTEMENT), ("epci_column", Level.EPCI)):
-        column = options.get(option)
+        column = getattr(options, option)
         if not column:
             continue
         code = normalize_code(row.get(column, ""), level)

@@ -12,7 +12,7 @@ from jobs.services import JobFailed, job_enqueue
 from territories.choices import ImportKind, ImportState
 from territories.imports import tasks
 from territories.imports.code_changes import code_changes_import
-from territories.imports.common import ImportFailed
+from territories.imports.common import ImportFailed, checked_options
 from territories.imports.geography import geography_import
 from territories.imports.models import DataImport
 from territories.imports.values import values_import
@@ -58,11 +58,12 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
     progress = job.report_progress if job is not None else (lambda percent, message: None)
     runner = RUNNERS[data_import.kind]
     try:
+        options = checked_options(data_import.options)
         report = (
             runner(
                 path=data_import.file.path,
                 original_name=data_import.original_name,
-                options=data_import.options,
+                options=options,
                 source_import=data_import,
                 progress=progress,
             )
@@ -70,7 +71,7 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
             else runner(
                 path=data_import.file.path,
                 original_name=data_import.original_name,
-                options=data_import.options,
+                options=options,
                 progress=progress,
             )
         )

@@ -4,6 +4,7 @@ geography mapped to today's communes, rows that land on one merged commune combi
 All-or-nothing, with a report of the rejected rows (see territories.imports.common).
 """
 
+import dataclasses
 import re
 from collections import defaultdict
 
@@ -17,8 +18,8 @@ from territories.choices import Aggregation, Level, ValueStatus
 from territories.geography.models import Territory
 from territories.imports.code_changes import code_mapping
 from territories.imports.common import (
-    DEFAULT_VINTAGE,
     ImportFailed,
+    checked_options,
     line_numbers,
     normalize_code,
     read_for_import,
@@ -32,13 +33,12 @@ EXPRESSION = re.compile(r"^[\w\s\.\+\-\*/\(\)]+$")
 def values_import(*, path, original_name, options, source_import=None, progress=None):
     """Import indicator values; returns the report. Raises ImportFailed, changing nothing."""
     progress = progress or (lambda percent, message: None)
-    level = options.get("level", Level.COMMUNE)
-    vintage = int(options.get("vintage", DEFAULT_VINTAGE))
-    code_vintage = int(options.get("code_vintage", vintage))
-    code_column = options.get("code_column")
-    mappings = options.get("columns") or []
-    derived = options.get("derived") or {}
-    long_layout = bool(options.get("period_column"))
+    options = checked_options(options)
+    level, vintage, code_vintage = options.level, options.vintage, options.codes_vintage
+    code_column = options.code_column
+    mappings = [dataclasses.asdict(mapping) for mapping in options.columns]
+    derived = options.derived_formulas
+    long_layout = bool(options.period_column)
     if not code_column or not (mappings or long_layout):
         raise ImportFailed(_("Say which column holds the codes and which columns to import."))
 
@@ -66,7 +66,7 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         raise ImportFailed(_("Unknown indicator(s): %(slugs)s.") % {"slugs": ", ".join(unknown)})
     for mapping in mappings:
         try:
-            mapping["period"] = int(mapping.get("period") or options.get("period"))
+            mapping["period"] = int(mapping.get("period") or options.period)
         except (TypeError, ValueError) as exc:
             raise ImportFailed(
                 _("No period given for column %(column)s.") % {"column": mapping["column"]}
@@ -156,7 +156,7 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         "notes": [str(n) for n in notes],
         "indicators": {},
     }
-    if (rejected or long_rejected) and not options.get("accept_valid_rows"):
+    if (rejected or long_rejected) and not options.accept_valid_rows:
         raise ImportFailed(
             _(
                 "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
@@ -252,10 +252,9 @@ def _long_to_wide(frame, lines, options, level):
     one column per (indicator, period). Indicators are named by their identifier or their
     name in the catalogue. Returns (wide frame, its lines, mappings, rejected rows); the
     same (code, period, indicator) twice is rejected naming both lines."""
-    code_column, period_column = options["code_column"], options["period_column"]
-    indicator_column = options.get("indicator_column") or ""
-    value_column = options.get("value_column") or ""
-    fixed = (options.get("columns") or [{}])[0]
+    code_column, period_column = options.code_column, options.period_column
+    indicator_column, value_column = options.indicator_column, options.value_column
+    fixed = dataclasses.asdict(options.columns[0]) if options.columns else {}
     value_column = value_column or fixed.get("column", "")
     require_columns(frame, [code_column, period_column, indicator_column, value_column])
     if not value_column or not (indicator_column or fixed.get("indicator")):
