@@ -28,6 +28,10 @@ class Command(BaseCommand):
         )
         for option in ("period", "indicator", "value", "name", "population", "departement", "epci"):
             parser.add_argument(f"--{option}-column", default="")
+        parser.add_argument("--old-column", default="", help="code changes: the old codes")
+        parser.add_argument("--new-column", default="", help="code changes: the new codes")
+        parser.add_argument("--from-vintage", type=int, help="code changes: from this year")
+        parser.add_argument("--to-vintage", type=int, help="code changes: to this year")
         parser.add_argument("--confirm-moves", action="store_true")
         parser.add_argument("--confirm-renames", action="store_true")
         parser.add_argument("--accept-valid-rows", action="store_true")
@@ -62,8 +66,15 @@ class Command(BaseCommand):
                         f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
                     )
                 )
+        chosen = form.options()
+        if form.cleaned_data["kind"] == ImportKind.CODE_CHANGES:
+            chosen |= {
+                key: options[key]
+                for key in ("old_column", "new_column", "from_vintage", "to_vintage")
+                if options[key]
+            }
         data_import = services.data_import_record_path(
-            kind=form.cleaned_data["kind"], path=path, options=form.options()
+            kind=form.cleaned_data["kind"], path=path, options=chosen
         )
         try:
             services.data_import_run(import_id=data_import.pk)

@@ -178,3 +178,26 @@ def test_long_file_with_indicator_names_and_a_duplicate(tmp_path, small_geograph
     assert "98001" in duplicate and "2021" in duplicate and " 2" in duplicate
     assert "rejected: line 5" in out and "inconnu" in out
     assert IndicatorValue.objects.count() == 0
+
+
+def test_code_changes_from_the_command_line(tmp_path, small_geography):
+    from territories.geography.models import CodeChange
+
+    path = write(tmp_path / "passage.csv", "ancien;nouveau\n98098;98004\n")
+    out, error = command(
+        path,
+        "--kind",
+        "code_changes",
+        "--code-column",
+        "ancien",
+        "--old-column",
+        "ancien",
+        "--new-column",
+        "nouveau",
+        "--from-vintage",
+        "2024",
+        "--to-vintage",
+        "2026",
+    )
+    assert error is None and "accepted: 1 of 1 rows" in out
+    assert CodeChange.objects.filter(old_code="98098", new_code="98004").exists()
