@@ -406,3 +406,13 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50) * 1024 * 1024
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # and VAR_DIR with it, for beat and SQLite
 RECOMPUTE_CHUNK_INDICATORS = env_int("RECOMPUTE_CHUNK_INDICATORS", 8)
+
+# Geography imports: boundaries must fall inside the area already loaded, or for a first
+# import inside this box (west, south, east, north; default: metropolitan France and Corsica;
+# another country or an overseas région sets its own), with a margin in degrees. A boundary
+# whose centroid moves more than IMPORT_MAX_MOVE_KM needs an explicit confirmation.
+IMPORT_FIRST_EXTENT = tuple(
+    float(value) for value in env_str("IMPORT_FIRST_EXTENT", "-5.8,41.2,9.8,51.2").split(",")
+)
+IMPORT_EXTENT_MARGIN_DEGREES = 0.5
+IMPORT_MAX_MOVE_KM = env_int("IMPORT_MAX_MOVE_KM", 5)

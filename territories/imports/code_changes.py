@@ -7,6 +7,7 @@ from territories.choices import Level
 from territories.geography.models import CodeChange
 from territories.imports.common import (
     ImportFailed,
+    checked_options,
     normalize_code,
     read_for_import,
     require_columns,
@@ -24,13 +25,13 @@ def code_mapping(*, from_vintage, to_vintage):
 
 
 def code_changes_import(*, path, original_name, options, progress=None):
+    options = checked_options(options)
     frame, _geometry, _notes = read_for_import(path, original_name)
-    old, new = options.get("old_column"), options.get("new_column")
+    old, new = options.old_column, options.new_column
     require_columns(frame, [old, new])
-    try:
-        from_vintage, to_vintage = int(options["from_vintage"]), int(options["to_vintage"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ImportFailed(_("Give the vintages the codes come from and go to.")) from exc
+    from_vintage, to_vintage = options.from_vintage, options.to_vintage
+    if from_vintage is None or to_vintage is None:
+        raise ImportFailed(_("Give the vintages the codes come from and go to."))
     pairs = {
         (normalize_code(a, Level.COMMUNE), normalize_code(b, Level.COMMUNE))
         for a, b in zip(frame[old], frame[new], strict=True)

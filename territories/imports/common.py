@@ -2,16 +2,16 @@
 
 A reading problem of the whole file (empty, truncated, wrong type, missing columns) fails the
 import and changes nothing. Rows that cannot be placed (unknown code, non-numeric value,
-negative count, duplicate) are rejected one by one and listed in the report with their line
-and reason; with the `strict` option a single rejected row fails the whole import.
+negative count, duplicate) are listed one by one in the report with their line and reason,
+and by default a single one refuses the whole file; the `accept_valid_rows` option (an
+explicit choice, recorded on the import) writes the valid rows anyway.
 """
 
 from django.utils.translation import gettext as _
 
 from territories.choices import Level
+from territories.imports.options import ImportOptions
 from territories.imports.reading import FileProblem, read_file
-
-DEFAULT_VINTAGE = 2026
 
 
 class ImportFailed(Exception):
@@ -20,6 +20,14 @@ class ImportFailed(Exception):
     def __init__(self, message, report=None):
         super().__init__(message)
         self.report = report or {}
+
+
+def checked_options(options):
+    """The options as an ImportOptions, checked once; a wrong option fails the import."""
+    try:
+        return ImportOptions.from_dict(options)
+    except ValueError as exc:
+        raise ImportFailed(str(exc)) from exc
 
 
 def normalize_code(value, level):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.catalogue.models import Indicator
 from territories.choices import ImportKind, Level
+from territories.imports.options import ImportOptions
 from territories.imports.reading import SUPPORTED
 
 MAPPING_LINE = re.compile(
@@ -53,6 +54,25 @@ class ImportForm(forms.Form):
             "Example: TP6021 = taux-pauvrete @2021"
         ),
     )
+    period_column = forms.CharField(
+        label=_("Column of the periods (long layout)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "For a file with one row per code and year (code, year, value): the column of the "
+            "years. Then give the value column below, or one mapping line "
+            "“value-column = indicator”."
+        ),
+    )
+    indicator_column = forms.CharField(
+        label=_("Column of the indicators (long layout)"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional: a column naming the indicator of each row (identifier or name)."),
+    )
+    value_column = forms.CharField(
+        label=_("Column of the values (long layout)"), required=False, max_length=100
+    )
     name_column = forms.CharField(label=_("Column of the names"), required=False, max_length=100)
     population_column = forms.CharField(
         label=_("Column of the population"), required=False, max_length=100
@@ -63,8 +83,18 @@ class ImportForm(forms.Form):
     epci_column = forms.CharField(
         label=_("Column of the EPCI SIREN"), required=False, max_length=100
     )
-    strict = forms.BooleanField(
-        label=_("Refuse the whole file if a single row is rejected"), required=False
+    confirm_moves = forms.BooleanField(
+        label=_("Confirm boundaries that move by several kilometres"), required=False
+    )
+    confirm_renames = forms.BooleanField(
+        label=_("Confirm the renaming of territories already loaded"), required=False
+    )
+    accept_valid_rows = forms.BooleanField(
+        label=_("Import the valid rows anyway"),
+        required=False,
+        help_text=_(
+            "By default a single row with a problem refuses the whole file and nothing changes."
+        ),
     )
 
     def clean_file(self):
@@ -100,7 +130,9 @@ class ImportForm(forms.Form):
                     )
                     continue
                 period = match["period"] or data.get("period")
-                if not period:
+                if data.get("period_column"):
+                    period = period or 0
+                elif not period:
                     self.add_error(
                         "mapping",
                         _("Line %(n)s: give a period (@year) or a default period.") % {"n": number},
@@ -113,7 +145,10 @@ class ImportForm(forms.Form):
                         "period": int(period),
                     }
                 )
-            if not columns and not self.errors.get("mapping"):
+            long_ready = data.get("period_column") and (
+                columns or (data.get("indicator_column") and data.get("value_column"))
+            )
+            if not columns and not long_ready and not self.errors.get("mapping"):
                 self.add_error("mapping", _("Say which columns to import."))
             known = set(
                 Indicator.objects.filter(slug__in=[c["indicator"] for c in columns]).values_list(
@@ -132,18 +167,27 @@ class ImportForm(forms.Form):
         return data
 
     def options(self):
+        """The typed options, checked, as the JSON DataImport keeps."""
+        return ImportOptions.from_dict(self._raw_options()).as_dict()
+
+    def _raw_options(self):
         data = self.cleaned_data
         options = {
             "level": data["level"],
             "code_column": data["code_column"].strip(),
             "code_vintage": data["code_vintage"],
-            "strict": data["strict"],
+            "accept_valid_rows": data["accept_valid_rows"],
         }
         if data["kind"] == ImportKind.VALUES:
             options["columns"] = data["columns"]
+            for key in ("period_column", "indicator_column", "value_column"):
+                if data.get(key):
+                    options[key] = data[key].strip()
         else:
             for key in ("name_column", "population_column", "departement_column", "epci_column"):
                 if data.get(key):
                     options[key] = data[key].strip()
             options["geometry_only"] = data.get("geometry_only", False)
+            options["confirm_moves"] = data.get("confirm_moves", False)
+            options["confirm_renames"] = data.get("confirm_renames", False)
         return options

@@ -16,6 +16,11 @@ class DataImport(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     options = models.JSONField(_("options"), default=dict)
+    accept_valid_rows = models.BooleanField(
+        _("valid rows imported anyway"),
+        default=False,
+        help_text=_("The analyst chose to write the valid rows of a file that has problems."),
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=ImportState.choices, default=ImportState.PENDING
     )

@@ -10,6 +10,7 @@ import math
 import zipfile
 from pathlib import Path
 
+import charset_normalizer
 import pandas as pd
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,10 @@ def read_file(path, original_name):
     head = path.read_bytes()[:8192]
     if not head.strip():
         raise FileProblem(_("The file is empty."))
+    if suffix in (".csv", ".txt", ".tsv") and head.startswith(b"PK\x03\x04"):
+        if not _zip_has(path, "xl/workbook.xml"):
+            raise FileProblem(_("This file is not a text (CSV) file, despite its extension."))
+        suffix = ".xlsx"  # an Excel workbook saved under a .csv name: read it as one
     _check_content_matches(suffix, head, path)
     if suffix in (".csv", ".txt", ".tsv"):
         frame = _read_csv(path)
@@ -88,34 +93,55 @@ def _zip_has(path, name):
 
 
 def _decode(raw):
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem(_("The file's text encoding could not be read (use UTF-8 or Latin-1)."))
+    """Text of the file, its encoding detected by charset-normalizer; refused if none fits."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(raw).best()
+    if best is None:
+        raise FileProblem(
+            _(
+                "The file's text encoding could not be recognised: save it as CSV in UTF-8 "
+                "(or Latin-1 / Windows-1252)."
+            )
+        )
+    return str(best)
 
 
 def _read_csv(path):
     text = _decode(Path(path).read_bytes())
     sample = text[:20000]
+    header = sample.split("\n", 1)[0]
     try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=",;\t|")
-        separator = dialect.delimiter
+        separator = csv.Sniffer().sniff(header + "\n", delimiters=",;\t|").delimiter
     except csv.Error:
-        separator = ";" if sample.count(";") > sample.count(",") else ","
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
+        counts = {sep: header.count(sep) for sep in (";", "\t", ",", "|")}
+        separator = max(counts, key=counts.get)
+    rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise FileProblem(_("The file is empty."))
+    width = len(rows[0])
+    ragged = [
+        _("line %(line)s has %(found)s fields, the header has %(expected)s")
+        % {"line": number, "found": len(row), "expected": width}
+        for number, row in enumerate(rows[1:], start=2)
+        if len(row) != width and any(cell.strip() for cell in row)
+    ]
+    if ragged:
+        raise FileProblem(
+            _(
+                "Some lines do not have as many fields as the header "
+                "(separator “%(sep)s”): %(lines)s."
+            )
+            % {"sep": "tab" if separator == "\t" else separator, "lines": "; ".join(ragged[:50])}
         )
-    except pd.errors.EmptyDataError as exc:
-        raise FileProblem(_("The file is empty.")) from exc
-    except pd.errors.ParserError as exc:
-        raise FileProblem(_("The CSV file could not be read: %(error)s") % {"error": exc}) from exc
+    body = [[cell.strip() for cell in row] for row in rows[1:] if any(c.strip() for c in row)]
+    return pd.DataFrame(body, columns=[cell.strip() for cell in rows[0]], dtype=str)
 
 
 def _read_xlsx(path):
@@ -123,7 +149,7 @@ def _read_xlsx(path):
         return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:
         raise FileProblem(
-            _("The Excel file could not be read: %(error)s") % {"error": exc}
+            _("The Excel workbook could not be read: it is damaged or protected by a password.")
         ) from exc
 
 
@@ -136,8 +162,10 @@ def _read_geo(path, suffix):
         try:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            where = getattr(exc, "lineno", None)
             raise FileProblem(
-                _("The GeoJSON file is not valid JSON (truncated?): %(error)s") % {"error": exc}
+                _("The GeoJSON file is not valid JSON (truncated?) near line %(line)s.")
+                % {"line": where or "?"}
             ) from exc
         if document.get("type") != "FeatureCollection" or not isinstance(
             document.get("features"), list
@@ -155,7 +183,7 @@ def _read_geo(path, suffix):
         frame = gpd.read_file(source)
     except Exception as exc:
         raise FileProblem(
-            _("The geographic file could not be read: %(error)s") % {"error": exc}
+            _("The geographic file could not be read: it is damaged or not in a known format.")
         ) from exc
     if frame.empty:
         raise FileProblem(_("The file has a header but no data rows."))

@@ -12,7 +12,7 @@ from jobs.services import JobFailed, job_enqueue
 from territories.choices import ImportKind, ImportState
 from territories.imports import tasks
 from territories.imports.code_changes import code_changes_import
-from territories.imports.common import ImportFailed
+from territories.imports.common import ImportFailed, checked_options
 from territories.imports.geography import geography_import
 from territories.imports.models import DataImport
 from territories.imports.values import values_import
@@ -32,6 +32,7 @@ def data_import_create(*, kind, uploaded, options, user=None):
             kind=kind,
             original_name=Path(uploaded.name).name[:255],
             options=options,
+            accept_valid_rows=bool(options.get("accept_valid_rows")),
             created_by=user if user is not None and user.is_authenticated else None,
         )
         data_import.file.save(Path(uploaded.name).name, uploaded, save=False)
@@ -57,11 +58,12 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
     progress = job.report_progress if job is not None else (lambda percent, message: None)
     runner = RUNNERS[data_import.kind]
     try:
+        options = checked_options(data_import.options)
         report = (
             runner(
                 path=data_import.file.path,
                 original_name=data_import.original_name,
-                options=data_import.options,
+                options=options,
                 source_import=data_import,
                 progress=progress,
             )
@@ -69,7 +71,7 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
             else runner(
                 path=data_import.file.path,
                 original_name=data_import.original_name,
-                options=data_import.options,
+                options=options,
                 progress=progress,
             )
         )
@@ -94,14 +96,24 @@ def data_import_run(*, import_id, job=None, request_recompute=True):
     return {"accepted": report.get("accepted"), "rejected": len(report.get("rejected", []))}
 
 
-def data_import_from_path(*, kind, path, options, user=None):
-    """Import a file from disk through the same path as an upload (used to load the region)."""
+def data_import_record_path(*, kind, path, options, user=None):
+    """Record a file from disk as an import, to run synchronously with `data_import_run`."""
     with Path(path).open("rb") as handle:
         data_import = DataImport(
-            kind=kind, original_name=Path(path).name, options=options, created_by=user
+            kind=kind,
+            original_name=Path(path).name,
+            options=options,
+            accept_valid_rows=bool(options.get("accept_valid_rows")),
+            created_by=user,
         )
         data_import.file.save(Path(path).name, File(handle), save=False)
         data_import.save()
+    return data_import
+
+
+def data_import_from_path(*, kind, path, options, user=None):
+    """Import a file from disk through the same path as an upload (used to load the region)."""
+    data_import = data_import_record_path(kind=kind, path=path, options=options, user=user)
     report = data_import_run(import_id=data_import.pk, request_recompute=False)
     data_import.refresh_from_db()
     return data_import, report

@@ -4,6 +4,7 @@ geography mapped to today's communes, rows that land on one merged commune combi
 All-or-nothing, with a report of the rejected rows (see territories.imports.common).
 """
 
+import dataclasses
 import re
 from collections import defaultdict
 
@@ -17,8 +18,8 @@ from territories.choices import Aggregation, Level, ValueStatus
 from territories.geography.models import Territory
 from territories.imports.code_changes import code_mapping
 from territories.imports.common import (
-    DEFAULT_VINTAGE,
     ImportFailed,
+    checked_options,
     line_numbers,
     normalize_code,
     read_for_import,
@@ -32,19 +33,22 @@ EXPRESSION = re.compile(r"^[\w\s\.\+\-\*/\(\)]+$")
 def values_import(*, path, original_name, options, source_import=None, progress=None):
     """Import indicator values; returns the report. Raises ImportFailed, changing nothing."""
     progress = progress or (lambda percent, message: None)
-    level = options.get("level", Level.COMMUNE)
-    vintage = int(options.get("vintage", DEFAULT_VINTAGE))
-    code_vintage = int(options.get("code_vintage", vintage))
-    code_column = options.get("code_column")
-    mappings = options.get("columns") or []
-    derived = options.get("derived") or {}
-    if not code_column or not mappings:
+    options = checked_options(options)
+    level, vintage, code_vintage = options.level, options.vintage, options.codes_vintage
+    code_column = options.code_column
+    mappings = [dataclasses.asdict(mapping) for mapping in options.columns]
+    derived = options.derived_formulas
+    long_layout = bool(options.period_column)
+    if not code_column or not (mappings or long_layout):
         raise ImportFailed(_("Say which column holds the codes and which columns to import."))
 
     progress(5, _("Reading the file"))
     frame, _geometry, notes = read_for_import(path, original_name)
     suffix = "." + original_name.rsplit(".", 1)[-1].lower()
     lines = line_numbers(frame, suffix)
+    long_rejected = []
+    if long_layout:
+        frame, lines, mappings, long_rejected = _long_to_wide(frame, lines, options, level)
     source_columns = {m["column"] for m in mappings} - set(derived)
     for expression in derived.values():
         if not EXPRESSION.match(expression):
@@ -62,7 +66,7 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         raise ImportFailed(_("Unknown indicator(s): %(slugs)s.") % {"slugs": ", ".join(unknown)})
     for mapping in mappings:
         try:
-            mapping["period"] = int(mapping.get("period") or options.get("period"))
+            mapping["period"] = int(mapping.get("period") or options.period)
         except (TypeError, ValueError) as exc:
             raise ImportFailed(
                 _("No period given for column %(column)s.") % {"column": mapping["column"]}
@@ -143,7 +147,8 @@ def values_import(*, path, original_name, options, source_import=None, progress=
     report = {
         "rows": len(frame),
         "accepted": len(placed),
-        "rejected": [
+        "rejected": long_rejected
+        + [
             {"line": lines[i], "code": codes[i], "reason": str(reason)}
             for i, reason in sorted(rejected.items())
         ],
@@ -151,10 +156,13 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         "notes": [str(n) for n in notes],
         "indicators": {},
     }
-    if options.get("strict") and rejected:
+    if (rejected or long_rejected) and not options.accept_valid_rows:
         raise ImportFailed(
-            _("%(count)s row(s) rejected: nothing was imported (strict mode).")
-            % {"count": len(rejected)},
+            _(
+                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
+                "choose to import the valid rows anyway."
+            )
+            % {"count": len(report["rejected"])},
             report,
         )
     if not placed:
@@ -162,8 +170,11 @@ def values_import(*, path, original_name, options, source_import=None, progress=
 
     progress(50, _("Merging and writing the values"))
     records, rows_of = {}, defaultdict(list)
+    absent = frame.attrs.get("absent", set())  # long layout: no row for that period
     for index, territory_id in placed.items():
         for mapping in mappings:
+            if (index, mapping["column"]) in absent:
+                continue
             key = (territory_id, indicators[mapping["indicator"]].pk, mapping["period"])
             rows_of[key].append((index, mapping["column"]))
             records[key] = (values[mapping["column"]][index], statuses[mapping["column"]][index])
@@ -234,3 +245,80 @@ def _merge_communes(records, merged, indicators, mappings, values, statuses):
             {"indicator": indicator.slug, "period": period, "rows": len(rows), "result": result[1]}
         )
     return notes
+
+
+def _long_to_wide(frame, lines, options, level):
+    """A long (tidy) file — one row per code, period and, optionally, indicator — turned into
+    one column per (indicator, period). Indicators are named by their identifier or their
+    name in the catalogue. Returns (wide frame, its lines, mappings, rejected rows); the
+    same (code, period, indicator) twice is rejected naming both lines."""
+    code_column, period_column = options.code_column, options.period_column
+    indicator_column, value_column = options.indicator_column, options.value_column
+    fixed = dataclasses.asdict(options.columns[0]) if options.columns else {}
+    value_column = value_column or fixed.get("column", "")
+    require_columns(frame, [code_column, period_column, indicator_column, value_column])
+    if not value_column or not (indicator_column or fixed.get("indicator")):
+        raise ImportFailed(
+            _("Long layout: say which column holds the values, and which indicator they are.")
+        )
+    catalogue = {}
+    for slug, name in Indicator.objects.values_list("slug", "name"):
+        catalogue[slug.lower()] = slug
+        catalogue.setdefault(name.strip().lower(), slug)
+    rejected, seen, cells, first_line = [], {}, defaultdict(dict), {}
+    for index, row in enumerate(frame.to_dict("records")):
+        line, code = lines[index], normalize_code(row[code_column], level)
+        named = str(row[indicator_column]).strip() if indicator_column else fixed["indicator"]
+        slug = catalogue.get(named.lower())
+        period_text = str(row[period_column]).strip()
+        problem = None
+        if not code:
+            problem = _("no code")
+        elif slug is None:
+            problem = _("column %(column)s: unknown indicator “%(value)s”") % {
+                "column": indicator_column,
+                "value": named[:60],
+            }
+        elif not (period_text.isdigit() and 1900 <= int(period_text) <= 2100):
+            problem = _("column %(column)s: “%(value)s” is not a year") % {
+                "column": period_column,
+                "value": period_text[:20],
+            }
+        else:
+            key = (code, int(period_text), slug)
+            if key in seen:
+                problem = _(
+                    "same code %(code)s, period %(period)s and indicator %(indicator)s as "
+                    "line %(line)s"
+                ) % {"code": code, "period": key[1], "indicator": slug, "line": seen[key]}
+            else:
+                seen[key] = line
+                cells[code][f"{slug}@{key[1]}"] = row[value_column]
+                first_line.setdefault(code, line)
+        if problem:
+            rejected.append({"line": line, "code": code, "reason": str(problem)})
+    columns = sorted({column for values in cells.values() for column in values})
+    wide = pd.DataFrame(
+        [
+            {code_column: code, **{c: values.get(c, "") for c in columns}}
+            for code, values in cells.items()
+        ],
+        columns=[code_column, *columns],
+        dtype=str,
+    )
+    wide.attrs["absent"] = {
+        (index, column)
+        for index, values in enumerate(cells.values())
+        for column in columns
+        if column not in values
+    }
+    mappings = [
+        {"column": c, "indicator": c.rsplit("@", 1)[0], "period": int(c.rsplit("@", 1)[1])}
+        for c in columns
+    ]
+    if wide.empty:
+        raise ImportFailed(
+            _("%(count)s row(s) have a problem: nothing was imported.") % {"count": len(rejected)},
+            {"rows": len(frame), "accepted": 0, "rejected": rejected},
+        )
+    return wide, [first_line[code] for code in cells], mappings, rejected

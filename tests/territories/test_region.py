@@ -56,7 +56,13 @@ def by_hand(epci_siren):
     )  # a merged commune needs all its parts
     known = known[known.code.isin(known_codes)]
     poverty = 100 * (known.rate / 100 * known.persons).sum() / known.persons.sum()
-    coverage = population[members.code_insee.isin(known_codes)].sum() / population.sum()
+    # Coverage is the share of the rate's denominator, the persons of fiscal households,
+    # held by communes whose rate is known (population only if some persons are unknown).
+    persons = filo.groupby("code").persons.sum(min_count=1)
+    if persons.reindex(members.code_insee).notna().all() and filo.persons.notna().all():
+        coverage = persons[persons.index.isin(known_codes)].sum() / persons.sum()
+    else:
+        coverage = population[members.code_insee.isin(known_codes)].sum() / population.sum()
     return {
         "population": population.sum(),
         "population_2021": comp.population_2021.astype(int).sum(),

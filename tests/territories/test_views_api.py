@@ -103,29 +103,47 @@ def test_mapping_errors_are_explained(client, cast, catalogue):
     assert not DataImport.objects.exists()
 
 
+def _post_import(client, accept_valid_rows):
+    upload = SimpleUploadedFile("v.csv", b"CODGEO;TP60;NB\n98001;12,5;100\n98777;3;5\n")
+    data = {
+        "file": upload,
+        "kind": "values",
+        "level": "commune",
+        "code_column": "CODGEO",
+        "code_vintage": 2026,
+        "period": 2021,
+        "mapping": "TP60 = taux-pauvrete\nNB = personnes-menages-fiscaux",
+    }
+    if accept_valid_rows:
+        data["accept_valid_rows"] = "on"
+    return client.post(reverse("territories:import_create"), data)
+
+
+def test_an_import_with_a_bad_row_is_refused_whole_and_reports(
+    client, cast, small_geography, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_import(client, accept_valid_rows=False)
+    data_import = DataImport.objects.get()
+    assert data_import.state == "failed" and not data_import.accept_valid_rows
+    html = client.get(response.url).content.decode()
+    assert "rien n’a été importé" in html and "98777" in html and "Tout ou rien" in html
+    assert not IndicatorValue.objects.exists()
+
+
 def test_an_analyst_import_runs_and_reports(
     client, cast, small_geography, django_capture_on_commit_callbacks
 ):
     client.force_login(cast.analyst)
-    upload = SimpleUploadedFile("v.csv", b"CODGEO;TP60;NB\n98001;12,5;100\n98777;3;5\n")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("territories:import_create"),
-            {
-                "file": upload,
-                "kind": "values",
-                "level": "commune",
-                "code_column": "CODGEO",
-                "code_vintage": 2026,
-                "period": 2021,
-                "mapping": "TP60 = taux-pauvrete\nNB = personnes-menages-fiscaux",
-            },
-        )
+        response = _post_import(client, accept_valid_rows=True)
     data_import = DataImport.objects.get()
     assert response.url == data_import.get_absolute_url()
-    assert data_import.state == "succeeded"
+    assert data_import.state == "succeeded" and data_import.accept_valid_rows
     html = client.get(response.url).content.decode()
     assert "1 lignes acceptées sur 2" in html and "98777" in html and "inconnu" in html
+    assert "importer quand même les lignes valides" in html
     assert IndicatorValue.objects.get(indicator__slug="taux-pauvrete").value == 12.5
     assert current_run() is not None
 

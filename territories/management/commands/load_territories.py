@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 )
             )
             options.setdefault("vintage", spec.get("vintage", 2026))
+            options.setdefault("accept_valid_rows", True)  # it lists what it leaves out
             try:
                 _import, _summary = services.data_import_from_path(
                     kind=item["kind"], path=folder / item["file"], options=options

@@ -95,7 +95,7 @@ BAD_ROWS = [
 @pytest.mark.parametrize(("row", "word"), BAD_ROWS)
 def test_bad_rows_are_rejected_with_line_and_reason(tmp_path, small_geography, row, word):
     text = f"CODGEO;TP60;NBPERS\n98002;11;10\n{row}\n"
-    report = run(tmp_path, "bad.csv", text)
+    report = run(tmp_path, "bad.csv", text, {**POVERTY, "accept_valid_rows": True})
     assert report["accepted"] == 1
     [rejected] = report["rejected"]
     assert rejected["line"] == "3"
@@ -107,21 +107,22 @@ def test_bad_rows_are_rejected_with_line_and_reason(tmp_path, small_geography, r
 
 
 def test_duplicate_code_rows_are_rejected(tmp_path, small_geography):
-    report = run(tmp_path, "dup.csv", "CODGEO;TP60;NBPERS\n98001;10;1\n98001;12;1\n")
+    report = run(
+        tmp_path,
+        "dup.csv",
+        "CODGEO;TP60;NBPERS\n98001;10;1\n98001;12;1\n",
+        {**POVERTY, "accept_valid_rows": True},
+    )
     assert report["rejected"][0]["line"] == "3"
     assert "2" in report["rejected"][0]["reason"]
     assert stored() == {"98001": 10.0}
 
 
-def test_strict_mode_imports_nothing_when_a_row_is_rejected(tmp_path, small_geography):
+def test_by_default_one_rejected_row_refuses_the_whole_file(tmp_path, small_geography):
     with pytest.raises(ImportFailed) as failure:
-        run(
-            tmp_path,
-            "strict.csv",
-            "CODGEO;TP60;NBPERS\n98001;10;1\n98777;1;1\n",
-            {**POVERTY, "strict": True},
-        )
-    assert len(failure.value.report["rejected"]) == 1
+        run(tmp_path, "strict.csv", "CODGEO;TP60;NBPERS\n98001;10;1\n98777;1;1\n98002;x;1\n")
+    assert [r["line"] for r in failure.value.report["rejected"]] == ["3", "4"]
+    assert "rien n’a été importé" in str(failure.value).lower() or "nothing" in str(failure.value)
     assert IndicatorValue.objects.count() == 0
 
 
@@ -158,10 +159,10 @@ GEO = {"level": "commune", "code_column": "code", "geometry_only": True}
 
 
 def test_geojson_boundaries_and_a_repaired_self_intersecting_polygon(tmp_path, small_geography):
-    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+    bowtie = {"type": "Polygon", "coordinates": [[[-1, 47], [0, 48], [0, 47], [-1, 48], [-1, 47]]]}
     text = geojson(
         [
-            {"type": "Feature", "properties": {"code": "98001"}, "geometry": square(0, 0)},
+            {"type": "Feature", "properties": {"code": "98001"}, "geometry": square(-1.5, 47)},
             {"type": "Feature", "properties": {"code": "98002"}, "geometry": bowtie},
         ]
     )
@@ -232,3 +233,44 @@ def test_zipped_shapefile_missing_a_part_is_refused(tmp_path, small_geography):
     with pytest.raises(ImportFailed) as failure:
         geography_import(path=archive, original_name="communes.zip", options=GEO)
     assert ".dbf" in str(failure.value)
+
+
+def test_windows_1252_tab_separated_with_bom_free_accents(tmp_path, small_geography):
+    text = "CODGEO\tTP60\tNBPERS\tLibellé\n98001\t10,5\t100\tSaint-Étienne-de-Mer’Morte\n"
+    report = run(tmp_path, "cp1252.tsv", text, encoding="cp1252")
+    assert report["accepted"] == 1 and stored() == {"98001": 10.5}
+
+
+def test_utf8_bom_semicolon_file(tmp_path, small_geography):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffCODGEO;TP60;NBPERS\n98001;9,5;10\n".encode())
+    report = values_import(path=path, original_name="bom.csv", options=POVERTY)
+    assert report["accepted"] == 1 and stored() == {"98001": 9.5}
+
+
+@pytest.mark.parametrize("row", ["98001;10", "98001;10;1;extra"])
+def test_short_or_long_rows_refuse_the_file_with_their_line(tmp_path, small_geography, row):
+    text = f"CODGEO;TP60;NBPERS\n98002;11;10\n{row}\n"
+    with pytest.raises(ImportFailed) as failure:
+        run(tmp_path, "ragged.csv", text, {**POVERTY, "accept_valid_rows": True})
+    message = str(failure.value)
+    assert "3" in message and "Error tokenizing" not in message and "C error" not in message
+    assert IndicatorValue.objects.count() == 0
+
+
+def test_xlsx_renamed_csv_is_read_as_a_workbook(tmp_path, small_geography):
+    path = tmp_path / "export.csv"
+    pd.DataFrame({"CODGEO": ["98001"], "TP60": ["7.5"], "NBPERS": ["3"]}).to_excel(
+        path, index=False, engine="openpyxl"
+    )
+    report = values_import(path=path, original_name="export.csv", options=POVERTY)
+    assert report["accepted"] == 1 and stored() == {"98001": 7.5}
+
+
+def test_undecodable_bytes_are_refused_in_french(tmp_path, small_geography):
+    path = tmp_path / "binaire.csv"
+    path.write_bytes(bytes(range(1, 256)) * 40)
+    with pytest.raises(ImportFailed) as failure:
+        values_import(path=path, original_name="binaire.csv", options=POVERTY)
+    assert "encodage" in str(failure.value)
+    assert IndicatorValue.objects.count() == 0
