@@ -73,18 +73,19 @@ def values_import(*, path, original_name, options, source_import=None, progress=
             ) from exc
 
     progress(20, _("Checking the rows"))
-    rejected = {}  # row index -> reason
+    rejected = defaultdict(list)  # row index -> every (column, value, reason) found
+
+    def reject(index, column, value, reason):
+        rejected[index].append((column, value, reason))
+
     values, statuses = {}, {}
     for column in sorted(source_columns):
         parsed = [parse_number(cell) for cell in frame[column].tolist()]
         values[column] = np.array([p[0] if p[0] is not None else np.nan for p in parsed])
         statuses[column] = np.array([p[1] or "error" for p in parsed], dtype=object)
         for index, (_value, _status, problem) in enumerate(parsed):
-            if problem and index not in rejected:
-                rejected[index] = _("column %(column)s: %(problem)s") % {
-                    "column": column,
-                    "problem": problem,
-                }
+            if problem:
+                reject(index, column, frame[column].iloc[index], problem)
     numeric = pd.DataFrame(values)
     for name, expression in derived.items():
         used = re.findall(r"[A-Za-z_]\w*", expression)
@@ -104,20 +105,25 @@ def values_import(*, path, original_name, options, source_import=None, progress=
             continue
         negative = np.nan_to_num(values[mapping["column"]], nan=0) < 0
         for index in np.flatnonzero(negative):
-            rejected.setdefault(
+            value = values[mapping["column"]][index]
+            cell = frame[mapping["column"]].iloc[index] if mapping["column"] in frame else value
+            reject(
                 int(index),
-                _("column %(column)s: a count cannot be negative (%(value)s)")
-                % {"column": mapping["column"], "value": values[mapping["column"]][index]},
+                mapping["column"],
+                cell,
+                _("a count cannot be negative (%(value)s)") % {"value": value},
             )
 
     codes = [normalize_code(value, level) for value in frame[code_column].tolist()]
     seen = {}
     for index, code in enumerate(codes):
         if not code:
-            rejected.setdefault(index, _("no code"))
+            reject(index, code_column, "", _("no code"))
         elif code in seen:
-            rejected.setdefault(
+            reject(
                 index,
+                code_column,
+                code,
                 _("duplicate of line %(line)s (same code %(code)s)")
                 % {"line": lines[seen[code]], "code": code},
             )
@@ -130,15 +136,19 @@ def values_import(*, path, original_name, options, source_import=None, progress=
     )
     placed, remapped = {}, []
     for index, code in enumerate(codes):
-        if index in rejected:
+        if not code:
             continue
         target = mapping_codes.get(code, code)
         if target not in territory_ids:
-            rejected[index] = _("unknown %(level)s code %(code)s in geography %(vintage)s") % {
-                "level": Level(level).label,
-                "code": code,
-                "vintage": vintage,
-            }
+            reject(
+                index,
+                code_column,
+                code,
+                _("unknown %(level)s code %(code)s in geography %(vintage)s")
+                % {"level": Level(level).label, "code": code, "vintage": vintage},
+            )
+            continue
+        if index in rejected:
             continue
         if target != code:
             remapped.append({"line": lines[index], "from": code, "to": target})
@@ -149,8 +159,15 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         "accepted": len(placed),
         "rejected": long_rejected
         + [
-            {"line": lines[i], "code": codes[i], "reason": str(reason)}
-            for i, reason in sorted(rejected.items())
+            {
+                "line": lines[i],
+                "code": codes[i],
+                "column": column,
+                "value": str(value)[:60],
+                "reason": str(reason),
+            }
+            for i, problems in sorted(rejected.items())
+            for column, value, reason in problems
         ],
         "remapped": remapped,
         "notes": [str(n) for n in notes],
@@ -162,7 +179,7 @@ def values_import(*, path, original_name, options, source_import=None, progress=
                 "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
                 "choose to import the valid rows anyway."
             )
-            % {"count": len(report["rejected"])},
+            % {"count": len(rejected) + len(long_rejected)},
             report,
         )
     if not placed:

@@ -93,6 +93,7 @@ class Command(BaseCommand):
             write(f"accepted: {report.get('accepted', 0)} of {report.get('rows', 0)} rows")
         for row in report.get("rejected", []):
             column = f" column {row['column']}" if row.get("column") else ""
+            column += f" value {row['value']!r}" if row.get("value") else ""
             write(
                 f"rejected: line {row.get('line')}{column} code {row.get('code')}: {row['reason']}"
             )

@@ -201,3 +201,12 @@ def test_code_changes_from_the_command_line(tmp_path, small_geography):
     )
     assert error is None and "accepted: 1 of 1 rows" in out
     assert CodeChange.objects.filter(old_code="98098", new_code="98004").exists()
+
+
+def test_every_problem_of_a_row_is_listed_with_column_and_value(tmp_path, small_geography):
+    path = write(tmp_path / "deux.csv", "CODGEO;TP60;NBPERS\n98001;abc;-4\n98002;1;1\n")
+    out, error = command(path, "--code-column", "CODGEO", "--columns", COLUMNS)
+    assert error is not None
+    assert "rejected: line 2 column TP60 value 'abc'" in out
+    assert "rejected: line 2 column NBPERS value '-4'" in out
+    assert IndicatorValue.objects.count() == 0
