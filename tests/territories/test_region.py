@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import shapely
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from territories.catalogue.models import Indicator
+from territories.catalogue.models import Indicator, IndicatorValue
 from territories.geography.models import Territory
 from territories.imports.models import DataImport
 from territories.pipeline.models import AggregateValue
@@ -173,7 +174,12 @@ def test_another_region_in_the_same_form_loads_with_no_code_change(tmp_path):
     spec["region_code"] = "99"
     (folder / "load.json").write_text(json.dumps(spec))
 
-    call_command("load_territories", str(folder))
+    # The INSEE files cover the whole former région: refused whole by default...
+    with pytest.raises(CommandError, match="rien n’a été importé"):
+        call_command("load_territories", str(folder))
+    assert not IndicatorValue.objects.exists()
+    # ...and loaded when the analyst accepts their valid rows, the others reported.
+    call_command("load_territories", str(folder), "--force", "--accept-valid-rows")
 
     assert Territory.objects.filter(level="commune").count() == 240 + 352
     assert Territory.objects.get(level="region").code == "99"
@@ -181,6 +187,7 @@ def test_another_region_in_the_same_form_loads_with_no_code_change(tmp_path):
     expected = sum(aggregate(code, "population", 2022).value for code in ("53", "72"))
     assert maine == pytest.approx(expected)
     # Rows of the other départements in the INSEE files are reported, not imported.
-    rejected = DataImport.objects.get(original_name__startswith="filosofi").report["rejected"]
+    rejected = DataImport.objects.filter(original_name__startswith="filosofi").latest("pk")
+    rejected = rejected.report["rejected"]
     assert len(rejected) == 1232 - 592 - 2  # two merged codes map to communes of 72
     assert "inconnu" in rejected[0]["reason"]

@@ -27,8 +27,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="Load even if already loaded.")
         parser.add_argument("--no-recompute", action="store_true")
+        parser.add_argument(
+            "--accept-valid-rows",
+            action="store_true",
+            help="Import a file's valid rows even when some are refused (by default a file "
+            "with a defect is refused whole, unless its entry in load.json says otherwise).",
+        )
 
-    def handle(self, folder, force=False, no_recompute=False, **options):
+    def handle(self, folder, force=False, no_recompute=False, accept_valid_rows=False, **options):
         folder = Path(folder)
         spec_path = folder / "load.json"
         if not spec_path.exists():
@@ -46,7 +52,7 @@ class Command(BaseCommand):
                 )
             )
             options.setdefault("vintage", spec.get("vintage", 2026))
-            options.setdefault("accept_valid_rows", True)  # it lists what it leaves out
+            options.setdefault("accept_valid_rows", accept_valid_rows)
             try:
                 _import, _summary = services.data_import_from_path(
                     kind=item["kind"], path=folder / item["file"], options=options
