@@ -4,6 +4,7 @@ from territories.catalogue import views as catalogue_views
 from territories.geography import views as geography_views
 from territories.imports import views as imports_views
 from territories.maps import views as maps_views
+from territories.maps.crossed import views as crossed_views
 from territories.pipeline import views as pipeline_views
 from territories.portraits import views as portraits_views
 
@@ -36,6 +37,8 @@ urlpatterns = [
         name="map_image",
     ),
     path("carte/export.<str:fmt>", maps_views.export, name="map_export"),
+    path("carte/croiser/", crossed_views.crossed_page, name="crossed"),
+    path("carte/croiser/export.<str:fmt>", crossed_views.crossed_export, name="crossed_export"),
     path(
         "carte/territoire/<str:level>/<str:code>/",
         maps_views.territory_panel,

@@ -68,6 +68,7 @@ MATRIX = [
     ("territories:import_create", analysts_only()),
     ("territories:run_list", analysts_only()),
     ("territories:explorer", everyone(200)),
+    ("territories:crossed", everyone(200)),
     ("territories:compare", everyone(200)),
     ("signals:list", everyone(200)),
     ("analysis:composite_list", everyone(200)),

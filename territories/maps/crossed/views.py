@@ -1,0 +1,210 @@
+"""The crossed indicators' page and its exports; values come from the stored layers."""
+
+import hashlib
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from territories.catalogue import exports
+from territories.catalogue.models import Indicator
+from territories.geography.models import fold
+from territories.maps import explorer
+from territories.maps.crossed import drawing
+from territories.maps.crossed.forms import CrossedForm
+from territories.maps.crossed.selectors import BIVARIATE_COLOURS, crossed, group_colours
+from territories.maps.models import LayerGeometry
+from territories.pipeline.selectors import published_run_version
+
+GREY = "#bdbdbd"
+
+
+def _form(params):
+    catalogue = {i["slug"]: i for i in explorer.options()["indicators"]}
+    return CrossedForm(params, catalogue=catalogue)
+
+
+def _result(form):
+    data = form.cleaned_data
+    indicators = Indicator.objects.in_bulk([data["x"], data["y"]], field_name="slug")
+    result = crossed(
+        x=indicators[data["x"]],
+        y=indicators[data["y"]],
+        level=data["niveau"],
+        period_x=data["periode_x"],
+        period_y=data["periode_y"],
+    )
+    if result is None:
+        form.add_error(None, _("This pair of maps does not exist in the published figures."))
+    elif not result.enough:
+        form.add_error(
+            None,
+            _(
+                "Too few territories have both values (%(n)s) to cross them: "
+                "choose another level or other periods."
+            )
+            % {"n": result.n},
+        )
+    return result
+
+
+def correlation_words(r):
+    if r is None:
+        return _("no correlation can be computed: one of the indicators is constant")
+    strength = abs(r)
+    if strength < 0.1:
+        return _("no linear relation")
+    sign = _("positive") if r > 0 else _("negative")
+    if strength < 0.3:
+        return _("a weak %(sign)s relation") % {"sign": sign}
+    if strength < 0.5:
+        return _("a moderate %(sign)s relation") % {"sign": sign}
+    return _("a strong %(sign)s relation") % {"sign": sign}
+
+
+def _highlighted(result, query):
+    if not query:
+        return None
+    key = fold(query)
+    for point in result.points:
+        if point.code == query.strip() or fold(point.name) == key:
+            return point
+    for point in result.points:
+        if fold(point.name).startswith(key):
+            return point
+    return None
+
+
+def _legend(result):
+    words = {1: _("low"), 2: _("medium"), 3: _("high")}
+    rows = []
+    for ky in (3, 2, 1):
+        rows.append(
+            [
+                {
+                    "colour": BIVARIATE_COLOURS[ky - 1][kx - 1],
+                    "x": words[kx],
+                    "y": words[ky],
+                    "count": sum(1 for p in result.points if p.klass == (kx, ky)),
+                }
+                for kx in (1, 2, 3)
+            ]
+        )
+    return rows
+
+
+def _digest(params):
+    return hashlib.sha1(params.urlencode().encode()).hexdigest()  # noqa: S324
+
+
+@require_GET
+def crossed_page(request):
+    form = _form(request.GET)
+    context = {"form": form, "result": None, "nothing": not form.catalogue}
+    if form.catalogue and form.is_valid():
+        result = _result(form)
+        if result is not None and result.enough:
+            colours = group_colours(result.points)
+            by_class = form.cleaned_data["couleur"] == "bivarie"
+            paths, height = drawing.map_paths(result.level)
+            classes = {p.code: p.colour for p in result.points}
+            names = {p.code: p.name for p in result.points}
+            names |= {code: name for code, name, _which, _status in result.excluded}
+            plot = drawing.scatter(result)
+            plot["points"] = [
+                (px, py, p, p.colour if by_class else colours[p.group])
+                for px, py, p in plot["points"]
+            ]
+            context |= {
+                "result": result,
+                "plot": plot,
+                "groups": sorted(colours.items()),
+                "by_class": by_class,
+                "words": correlation_words(result.pearson),
+                "highlight": _highlighted(result, form.cleaned_data["territoire"]),
+                "outliers": [p for p in result.points if p.outlier],
+                "legend": _legend(result),
+                "map_paths": [
+                    (code, d, classes.get(code, GREY), names.get(code, code))
+                    for code, d in sorted(paths.items())
+                ],
+                "map_width": drawing.MAP_WIDTH,
+                "map_height": height,
+                "excluded_counts": result.excluded_counts(),
+                "query": request.GET.urlencode(),
+                # The drawings and the table are rendered once per published run and address.
+                "fragment_key": f"{published_run_version()[1]}:{_digest(request.GET)}",
+                "portrait_level": result.level,
+            }
+    return render(request, "territories/crossed.html", context)
+
+
+def _parameters(result):
+    return {
+        "x": result.x.slug,
+        "x_name": result.x.name,
+        "x_period": result.period_x,
+        "x_source": f"{result.x.source} ({result.x.source_vintage})",
+        "y": result.y.slug,
+        "y_name": result.y.name,
+        "y_period": result.period_y,
+        "y_source": f"{result.y.source} ({result.y.source_vintage})",
+        "level": result.level,
+        "n": result.n,
+        "pearson": result.pearson,
+        "spearman": result.spearman,
+        "excluded": len(result.excluded),
+        "computed_at": result.computed_at,
+        "exported_at": timezone.now().isoformat(),
+    }
+
+
+@require_GET
+def crossed_export(request, fmt):
+    """CSV or GeoJSON of the crossed values, with the parameters they were drawn with."""
+    if fmt not in ("csv", "geojson"):
+        return HttpResponse(_("Unknown export format."), status=404, content_type="text/plain")
+    form = _form(request.GET)
+    result = _result(form) if form.is_valid() else None
+    if not form.is_valid() or result is None or not result.enough:
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return HttpResponse(
+            "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
+        )
+    parameters = _parameters(result)
+    name = f"cohesion-croisement-{result.x.slug}-{result.y.slug}-{result.level}.{fmt}"
+    rows = [
+        (p.code, p.name, p.x, p.y, p.status_x, p.status_y, f"{p.klass[0]}-{p.klass[1]}")
+        for p in result.points
+    ] + [
+        (
+            code,
+            name_,
+            None,
+            None,
+            status if which == result.x else "",
+            status if which == result.y else "",
+            "",
+        )
+        for code, name_, which, status in result.excluded
+    ]
+    if fmt == "csv":
+        return exports.csv_response(
+            comments=[f"{k}: {v}" for k, v in parameters.items()],
+            columns=["code", "nom", result.x.slug, result.y.slug, "statut_x", "statut_y", "classe"],
+            rows=rows,
+            filename=name,
+        )
+    boundaries = LayerGeometry.objects.filter(level=result.level).only("content").first()
+    features = json.loads(bytes(boundaries.content))["features"] if boundaries else []
+    by_code = {row[0]: row for row in rows}
+    for feature in features:
+        row = by_code.get(feature["id"])
+        if row:
+            feature["properties"].update(
+                {"x": row[2], "y": row[3], "statut_x": row[4], "statut_y": row[5], "classe": row[6]}
+            )
+    return exports.geojson_response(features=features, metadata=parameters, filename=name)
