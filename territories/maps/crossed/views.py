@@ -89,6 +89,7 @@ def _legend(result):
                     "x": words[kx],
                     "y": words[ky],
                     "count": sum(1 for p in result.points if p.klass == (kx, ky)),
+                    "dark": kx + ky >= 5,
                 }
                 for kx in (1, 2, 3)
             ]
