@@ -55,6 +55,8 @@ import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from portal.accounts.models import User
+from django.urls import reverse
+from portal.committees.forums.models import Thread
 from portal.committees.models import Committee
 from portal.knowledge.models import Resource
 from territories.models import Indicator, MapLayer, Territory
@@ -70,6 +72,9 @@ layer = MapLayer.objects.filter(level="commune").order_by("-period", "indicator_
 resource = Resource.objects.filter(status="published", visibility="public").first()
 committee = Committee.objects.filter(access="public").first()
 indicator = Indicator.objects.get(slug="taux-pauvrete")
+thread = (
+    Thread.objects.filter(committee=committee).order_by("-pk").first() if committee else None
+)
 print(json.dumps({
     "session": session.session_key,
     "commune": commune.get_absolute_url(),
@@ -78,6 +83,8 @@ print(json.dumps({
     "layer": f"/carte/couche/{layer.indicator.slug}/commune/{layer.period}.json",
     "resource": resource.get_absolute_url(),
     "committee": committee.get_absolute_url() if committee else None,
+    "forum": reverse("committees:forum", args=[committee.slug]) if committee else None,
+    "thread": thread.get_absolute_url() if thread else None,
     "indicator": indicator.get_absolute_url(),
     "api_territory": f"/api/v1/territories/{commune.pk}/",
 }))
@@ -97,6 +104,8 @@ def pages(found):
         "resource page": found["resource"],
         "search": "/ressources/recherche/?q=pauvrete",
         "committee page": found["committee"],
+        "committee forum": found["forum"],
+        "forum thread": found["thread"],
         "API territories (communes)": "/api/v1/territories/?level=commune",
         "API values (EPCI)": "/api/v1/values/?indicator=taux-pauvrete&level=epci&period=2021",
         "API territory": found["api_territory"],
