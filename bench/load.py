@@ -104,6 +104,7 @@ def pages(found):
         "resource page": found["resource"],
         "search": "/ressources/recherche/?q=pauvrete",
         "committee page": found["committee"],
+        "crossed indicators (EPCI)": "/carte/croiser/?x=taux-pauvrete&y=part-familles-monoparentales&niveau=epci",
         "committee forum": found["forum"],
         "forum thread": found["thread"],
         "API territories (communes)": "/api/v1/territories/?level=commune",
