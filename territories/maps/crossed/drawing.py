@@ -1,5 +1,6 @@
 """The scatter plot and the bivariate map as SVG coordinates, computed on the server."""
 
+import io
 import json
 import math
 
@@ -94,3 +95,48 @@ def map_paths(level):
     result = ({code: path(parts) for code, parts in rings.items()}, round(height, 1))
     cache.set(key, result, timeout=24 * 3600)
     return result
+
+
+def scatter_png(result, *, colours, title, source, exported):
+    """The scatter plot as a PNG, with its parameters written under it."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 6.4), dpi=110)
+    axes = figure.subplots()
+    axes.scatter(
+        [p.x for p in result.points],
+        [p.y for p in result.points],
+        c=[colours[p.code] for p in result.points],
+        s=22,
+        edgecolors="white",
+        linewidths=0.5,
+    )
+    rx, ry = result.reference
+    axes.axvline(rx, color="#767676", linestyle="--", linewidth=0.8)
+    axes.axhline(ry, color="#767676", linestyle="--", linewidth=0.8)
+    if result.slope is not None:
+        x0, x1 = axes.get_xlim()
+        axes.plot(
+            [x0, x1],
+            [result.slope * x0 + result.intercept, result.slope * x1 + result.intercept],
+            color="#222",
+            linewidth=1.2,
+        )
+        axes.set_xlim(x0, x1)
+    for point in result.points:
+        if point.outlier:
+            axes.annotate(
+                point.name,
+                (point.x, point.y),
+                fontsize=7,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+    axes.set_xlabel(f"{result.x.name} ({result.x.unit}, {result.period_x})")
+    axes.set_ylabel(f"{result.y.name} ({result.y.unit}, {result.period_y})")
+    axes.set_title(title, fontsize=10)
+    figure.text(0.01, 0.01, f"{source} — {exported}", fontsize=7, color="#444")
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

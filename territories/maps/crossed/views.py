@@ -166,7 +166,7 @@ def _parameters(result):
 @require_GET
 def crossed_export(request, fmt):
     """CSV or GeoJSON of the crossed values, with the parameters they were drawn with."""
-    if fmt not in ("csv", "geojson"):
+    if fmt not in ("csv", "geojson", "png"):
         return HttpResponse(_("Unknown export format."), status=404, content_type="text/plain")
     form = _form(request.GET)
     result = _result(form) if form.is_valid() else None
@@ -192,6 +192,29 @@ def crossed_export(request, fmt):
         )
         for code, name_, which, status in result.excluded
     ]
+    if fmt == "png":
+        colours = group_colours(result.points)
+        image = drawing.scatter_png(
+            result,
+            colours={p.code: colours[p.group] for p in result.points},
+            title=_("Pearson’s r = %(r)s, Spearman’s ρ = %(rho)s, n = %(n)s")
+            % {
+                "r": "—" if result.pearson is None else f"{result.pearson:.2f}",
+                "rho": "—" if result.spearman is None else f"{result.spearman:.2f}",
+                "n": result.n,
+            },
+            source=_("Sources: %(sx)s (%(vx)s); %(sy)s (%(vy)s).")
+            % {
+                "sx": result.x.source,
+                "vx": result.x.source_vintage,
+                "sy": result.y.source,
+                "vy": result.y.source_vintage,
+            },
+            exported=parameters["exported_at"][:10],
+        )
+        response = HttpResponse(image, content_type="image/png")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     if fmt == "csv":
         return exports.csv_response(
             comments=[f"{k}: {v}" for k, v in parameters.items()],

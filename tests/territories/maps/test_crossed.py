@@ -75,6 +75,8 @@ def test_the_epci_pair_is_read_and_computed_as_by_hand(region, client, django_as
     document = json.loads(client.get("/carte/croiser/export.geojson", PAIR).content)
     assert document["metadata"]["pearson"] == pytest.approx(result.pearson)
     assert {f["properties"]["code"] for f in document["features"]} >= set(both)
+    png = client.get("/carte/croiser/export.png", PAIR)
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
 
 
 WRONG = [
