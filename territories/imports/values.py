@@ -30,41 +30,95 @@ from territories.imports.reading import parse_number
 EXPRESSION = re.compile(r"^[\w\s\.\+\-\*/\(\)]+$")
 
 
-def values_import(*, path, original_name, options, source_import=None, progress=None):
-    """Import indicator values; returns the report. Raises ImportFailed, changing nothing."""
-    progress = progress or (lambda percent, message: None)
-    options = checked_options(options)
-    level, vintage, code_vintage = options.level, options.vintage, options.codes_vintage
-    code_column = options.code_column
-    mappings = [dataclasses.asdict(mapping) for mapping in options.columns]
-    derived = options.derived_formulas
-    long_layout = bool(options.period_column)
-    if not code_column or not (mappings or long_layout):
-        raise ImportFailed(_("Say which column holds the codes and which columns to import."))
+@dataclasses.dataclass
+class Batch:
+    """A values file on its way in: what each step found, for the next one."""
 
+    options: object
+    frame: pd.DataFrame = None
+    lines: list = None
+    notes: list = dataclasses.field(default_factory=list)
+    mappings: list = dataclasses.field(default_factory=list)
+    derived: dict = dataclasses.field(default_factory=dict)
+    source_columns: set = dataclasses.field(default_factory=set)
+    indicators: dict = dataclasses.field(default_factory=dict)
+    values: dict = dataclasses.field(default_factory=dict)
+    statuses: dict = dataclasses.field(default_factory=dict)
+    codes: list = dataclasses.field(default_factory=list)
+    rejected: dict = dataclasses.field(default_factory=lambda: defaultdict(list))
+    long_rejected: list = dataclasses.field(default_factory=list)
+    placed: dict = dataclasses.field(default_factory=dict)
+    remapped: list = dataclasses.field(default_factory=list)
+
+    def reject(self, index, column, value, reason):
+        """Every (column, value, reason) found on a row is kept, to list them all."""
+        self.rejected[index].append((column, value, reason))
+
+
+def values_import(*, path, original_name, options, source_import=None, progress=None):
+    """Import indicator values; returns the report. Raises ImportFailed, changing nothing.
+
+    Five steps, each short: read the file, check every cell, place the codes on today's
+    territories, then — once the whole file is found good, or the analyst accepted its valid
+    rows — merge the rows landing on one commune and write.
+    """
+    progress = progress or (lambda percent, message: None)
+    batch = Batch(options=checked_options(options))
     progress(5, _("Reading the file"))
-    frame, _geometry, notes = read_for_import(path, original_name)
+    _read(batch, path, original_name)
+    progress(20, _("Checking the rows"))
+    _check(batch)
+    _place(batch)
+    report = _report(batch)
+    if (batch.rejected or batch.long_rejected) and not batch.options.accept_valid_rows:
+        raise ImportFailed(
+            _(
+                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
+                "choose to import the valid rows anyway."
+            )
+            % {"count": len(batch.rejected) + len(batch.long_rejected)},
+            report,
+        )
+    if not batch.placed:
+        raise ImportFailed(_("No row could be imported."), report)
+    progress(50, _("Merging and writing the values"))
+    records, report["merged"] = _merge(batch)
+    report["indicators"] = _write(batch, records, source_import)
+    progress(95, _("Values written"))
+    return report
+
+
+def _read(batch, path, original_name):
+    """The file as a frame, its line numbers, and the columns and indicators it maps."""
+    options = batch.options
+    batch.mappings = [dataclasses.asdict(mapping) for mapping in options.columns]
+    batch.derived = options.derived_formulas
+    long_layout = bool(options.period_column)
+    if not options.code_column or not (batch.mappings or long_layout):
+        raise ImportFailed(_("Say which column holds the codes and which columns to import."))
+    batch.frame, _geometry, batch.notes = read_for_import(path, original_name)
     suffix = "." + original_name.rsplit(".", 1)[-1].lower()
-    lines = line_numbers(frame, suffix)
-    long_rejected = []
+    batch.lines = line_numbers(batch.frame, suffix)
     if long_layout:
-        frame, lines, mappings, long_rejected = _long_to_wide(frame, lines, options, level)
-    source_columns = {m["column"] for m in mappings} - set(derived)
-    for expression in derived.values():
+        batch.frame, batch.lines, batch.mappings, batch.long_rejected = _long_to_wide(
+            batch.frame, batch.lines, options, options.level
+        )
+    batch.source_columns = {m["column"] for m in batch.mappings} - set(batch.derived)
+    for expression in batch.derived.values():
         if not EXPRESSION.match(expression):
             raise ImportFailed(_("Invalid formula: %(formula)s") % {"formula": expression})
-        source_columns |= set(re.findall(r"[A-Za-z_]\w*", expression))
-    require_columns(frame, [code_column, *sorted(source_columns)])
+        batch.source_columns |= set(re.findall(r"[A-Za-z_]\w*", expression))
+    require_columns(batch.frame, [options.code_column, *sorted(batch.source_columns)])
 
-    slugs = {m["indicator"] for m in mappings}
-    indicators = {
+    slugs = {m["indicator"] for m in batch.mappings}
+    batch.indicators = {
         i.slug: i
         for i in Indicator.objects.filter(slug__in=slugs).select_related("numerator", "denominator")
     }
-    unknown = sorted(slugs - set(indicators))
+    unknown = sorted(slugs - set(batch.indicators))
     if unknown:
         raise ImportFailed(_("Unknown indicator(s): %(slugs)s.") % {"slugs": ", ".join(unknown)})
-    for mapping in mappings:
+    for mapping in batch.mappings:
         try:
             mapping["period"] = int(mapping.get("period") or options.period)
         except (TypeError, ValueError) as exc:
@@ -72,22 +126,20 @@ def values_import(*, path, original_name, options, source_import=None, progress=
                 _("No period given for column %(column)s.") % {"column": mapping["column"]}
             ) from exc
 
-    progress(20, _("Checking the rows"))
-    rejected = defaultdict(list)  # row index -> every (column, value, reason) found
 
-    def reject(index, column, value, reason):
-        rejected[index].append((column, value, reason))
-
-    values, statuses = {}, {}
-    for column in sorted(source_columns):
+def _check(batch):
+    """Every cell read as a number or a status; bad cells, negative counts, missing and
+    repeated codes rejected with their line."""
+    frame, values, statuses = batch.frame, batch.values, batch.statuses
+    for column in sorted(batch.source_columns):
         parsed = [parse_number(cell) for cell in frame[column].tolist()]
         values[column] = np.array([p[0] if p[0] is not None else np.nan for p in parsed])
         statuses[column] = np.array([p[1] or "error" for p in parsed], dtype=object)
         for index, (_value, _status, problem) in enumerate(parsed):
             if problem:
-                reject(index, column, frame[column].iloc[index], problem)
+                batch.reject(index, column, frame[column].iloc[index], problem)
     numeric = pd.DataFrame(values)
-    for name, expression in derived.items():
+    for name, expression in batch.derived.items():
         used = re.findall(r"[A-Za-z_]\w*", expression)
         values[name] = numeric.eval(expression, engine="python").to_numpy(dtype=float)
         status = np.full(len(frame), "ok", dtype=object)
@@ -99,105 +151,112 @@ def values_import(*, path, original_name, options, source_import=None, progress=
         values[name] = np.where(status == "ok", values[name], np.nan)
         statuses[name] = status
 
-    for mapping in mappings:
-        indicator = indicators[mapping["indicator"]]
+    for mapping in batch.mappings:
+        indicator = batch.indicators[mapping["indicator"]]
         if indicator.aggregation != Aggregation.SUM or indicator.signed:
             continue
         negative = np.nan_to_num(values[mapping["column"]], nan=0) < 0
         for index in np.flatnonzero(negative):
             value = values[mapping["column"]][index]
             cell = frame[mapping["column"]].iloc[index] if mapping["column"] in frame else value
-            reject(
+            batch.reject(
                 int(index),
                 mapping["column"],
                 cell,
                 _("a count cannot be negative (%(value)s)") % {"value": value},
             )
 
-    codes = [normalize_code(value, level) for value in frame[code_column].tolist()]
+    code_column, level = batch.options.code_column, batch.options.level
+    batch.codes = [normalize_code(value, level) for value in frame[code_column].tolist()]
     seen = {}
-    for index, code in enumerate(codes):
+    for index, code in enumerate(batch.codes):
         if not code:
-            reject(index, code_column, "", _("no code"))
+            batch.reject(index, code_column, "", _("no code"))
         elif code in seen:
-            reject(
+            batch.reject(
                 index,
                 code_column,
                 code,
                 _("duplicate of line %(line)s (same code %(code)s)")
-                % {"line": lines[seen[code]], "code": code},
+                % {"line": batch.lines[seen[code]], "code": code},
             )
         else:
             seen[code] = index
 
-    mapping_codes = code_mapping(from_vintage=code_vintage, to_vintage=vintage)
+
+def _place(batch):
+    """Each good row's territory in today's geography, through the code changes."""
+    options = batch.options
+    level, vintage = options.level, options.vintage
+    mapping_codes = code_mapping(from_vintage=options.codes_vintage, to_vintage=vintage)
     territory_ids = dict(
         Territory.objects.filter(level=level, vintage=vintage).values_list("code", "id")
     )
-    placed, remapped = {}, []
-    for index, code in enumerate(codes):
+    for index, code in enumerate(batch.codes):
         if not code:
             continue
         target = mapping_codes.get(code, code)
         if target not in territory_ids:
-            reject(
+            batch.reject(
                 index,
-                code_column,
+                options.code_column,
                 code,
                 _("unknown %(level)s code %(code)s in geography %(vintage)s")
                 % {"level": Level(level).label, "code": code, "vintage": vintage},
             )
             continue
-        if index in rejected:
+        if index in batch.rejected:
             continue
         if target != code:
-            remapped.append({"line": lines[index], "from": code, "to": target})
-        placed[index] = territory_ids[target]
+            batch.remapped.append({"line": batch.lines[index], "from": code, "to": target})
+        batch.placed[index] = territory_ids[target]
 
-    report = {
-        "rows": len(frame),
-        "accepted": len(placed),
-        "rejected": long_rejected
+
+def _report(batch):
+    return {
+        "rows": len(batch.frame),
+        "accepted": len(batch.placed),
+        "rejected": batch.long_rejected
         + [
             {
-                "line": lines[i],
-                "code": codes[i],
+                "line": batch.lines[i],
+                "code": batch.codes[i],
                 "column": column,
                 "value": str(value)[:60],
                 "reason": str(reason),
             }
-            for i, problems in sorted(rejected.items())
+            for i, problems in sorted(batch.rejected.items())
             for column, value, reason in problems
         ],
-        "remapped": remapped,
-        "notes": [str(n) for n in notes],
+        "remapped": batch.remapped,
+        "notes": [str(n) for n in batch.notes],
         "indicators": {},
     }
-    if (rejected or long_rejected) and not options.accept_valid_rows:
-        raise ImportFailed(
-            _(
-                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
-                "choose to import the valid rows anyway."
-            )
-            % {"count": len(rejected) + len(long_rejected)},
-            report,
-        )
-    if not placed:
-        raise ImportFailed(_("No row could be imported."), report)
 
-    progress(50, _("Merging and writing the values"))
+
+def _merge(batch):
+    """(territory, indicator, period) → (value, status), rows landing on one commune merged."""
     records, rows_of = {}, defaultdict(list)
-    absent = frame.attrs.get("absent", set())  # long layout: no row for that period
-    for index, territory_id in placed.items():
-        for mapping in mappings:
+    absent = batch.frame.attrs.get("absent", set())  # long layout: no row for that period
+    for index, territory_id in batch.placed.items():
+        for mapping in batch.mappings:
             if (index, mapping["column"]) in absent:
                 continue
-            key = (territory_id, indicators[mapping["indicator"]].pk, mapping["period"])
+            key = (territory_id, batch.indicators[mapping["indicator"]].pk, mapping["period"])
             rows_of[key].append((index, mapping["column"]))
-            records[key] = (values[mapping["column"]][index], statuses[mapping["column"]][index])
+            records[key] = (
+                batch.values[mapping["column"]][index],
+                batch.statuses[mapping["column"]][index],
+            )
     merged = {key: rows for key, rows in rows_of.items() if len(rows) > 1}
-    report["merged"] = _merge_communes(records, merged, indicators, mappings, values, statuses)
+    summary = _merge_communes(
+        records, merged, batch.indicators, batch.mappings, batch.values, batch.statuses
+    )
+    return records, summary
 
+
+def _write(batch, records, source_import):
+    """Write the values in one transaction; the counts by status of each column imported."""
     rows = []
     for (territory_id, indicator_id, period), (value, status) in records.items():
         known = status == ValueStatus.OK and not np.isnan(value)
@@ -211,10 +270,11 @@ def values_import(*, path, original_name, options, source_import=None, progress=
                 source_import=source_import,
             )
         )
-    for mapping in mappings:
-        indicator = indicators[mapping["indicator"]]
+    counts = {}
+    for mapping in batch.mappings:
+        indicator = batch.indicators[mapping["indicator"]]
         mine = [r for r in rows if r.indicator_id == indicator.pk and r.period == mapping["period"]]
-        report["indicators"][f"{indicator.slug}@{mapping['period']}"] = {
+        counts[f"{indicator.slug}@{mapping['period']}"] = {
             status: sum(1 for r in mine if r.status == status)
             for status in (ValueStatus.OK, ValueStatus.SECRET, ValueStatus.MISSING)
         }
@@ -226,8 +286,7 @@ def values_import(*, path, original_name, options, source_import=None, progress=
             unique_fields=["indicator", "territory", "period"],
             update_fields=["value", "status", "source_import"],
         )
-    progress(95, _("Values written"))
-    return report
+    return counts
 
 
 def _merge_communes(records, merged, indicators, mappings, values, statuses):
