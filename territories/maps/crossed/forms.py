@@ -35,7 +35,7 @@ class CrossedForm(forms.Form):
         label=_("Territory to highlight (name or code)"), required=False, max_length=100
     )
 
-    def __init__(self, data, *, catalogue):
+    def __init__(self, data, *, catalogue, typologies=()):
         data = data.copy() if data else {}
         slugs = list(catalogue)
         if not data.get("x") and slugs:
@@ -53,6 +53,14 @@ class CrossedForm(forms.Form):
         self.fields["niveau"].choices = [(lvl, Level(lvl).label) for lvl in MAP_LEVELS]
         periods = sorted({p for e in catalogue.values() for ps in e["levels"].values() for p in ps})
         period_choices = [("", _("latest"))] + [(p, p) for p in reversed(periods)]
+        self.typologies = {f"typologie:{t.slug}": t for t in typologies}
+        self.fields["couleur"].choices = [
+            *self.fields["couleur"].choices,
+            *(
+                (key, _("typology “%(name)s”") % {"name": t.name})
+                for key, t in self.typologies.items()
+            ),
+        ]
         self.fields["periode_x"].choices = period_choices
         self.fields["periode_y"].choices = period_choices
 
@@ -88,4 +96,12 @@ class CrossedForm(forms.Form):
             cleaned["periode_x"] = self._period(x, level, "periode_x", cleaned)
             cleaned["periode_y"] = self._period(y, level, "periode_y", cleaned)
         cleaned["couleur"] = cleaned.get("couleur") or "departement"
+        typology = self.typologies.get(cleaned["couleur"])
+        if typology is not None and level and typology.level != level:
+            self.add_error(
+                "couleur",
+                _("The typology “%(name)s” classes the territories of another level.")
+                % {"name": typology.name},
+            )
+        cleaned["typology"] = typology
         return cleaned

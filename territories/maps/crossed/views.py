@@ -9,13 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from territories.analyses import selectors as analyses
+from territories.analyses.models import Typology
 from territories.catalogue import exports
 from territories.catalogue.models import Indicator
 from territories.geography.models import fold
 from territories.maps import explorer
 from territories.maps.crossed import drawing
 from territories.maps.crossed.forms import CrossedForm
-from territories.maps.crossed.selectors import BIVARIATE_COLOURS, crossed, group_colours
+from territories.maps.crossed.selectors import (
+    BIVARIATE_COLOURS,
+    CATEGORY_COLOURS,
+    crossed,
+    group_colours,
+)
 from territories.maps.models import LayerGeometry
 from territories.pipeline.selectors import published_run_version
 
@@ -24,7 +31,30 @@ GREY = "#bdbdbd"
 
 def _form(params):
     catalogue = {i["slug"]: i for i in explorer.options()["indicators"]}
-    return CrossedForm(params, catalogue=catalogue)
+    return CrossedForm(params, catalogue=catalogue, typologies=Typology.objects.order_by("name"))
+
+
+def _colours(result, form):
+    """Each point's colour, and the legend of those colours: département, bivariate class or
+    a typology's class (territories it does not class are grey)."""
+    choice, typology = form.cleaned_data["couleur"], form.cleaned_data.get("typology")
+    if choice == "bivarie":
+        return {p.code: p.colour for p in result.points}, []
+    if typology is not None:
+        typology_result = analyses.typology_result(typology=typology)
+        classes = analyses.typology_codes(result=typology_result)
+        labels = {
+            c["number"]: c["label"] or _("Class %(number)s") % {"number": c["number"]}
+            for c in analyses.typology_classes(typology=typology, result=typology_result)
+        }
+        palette = {n: CATEGORY_COLOURS[(n - 1) % len(CATEGORY_COLOURS)] for n in labels}
+        colours = {p.code: palette.get(classes.get(p.code), GREY) for p in result.points}
+        return colours, [(labels[n], palette[n]) for n in sorted(labels)]
+    groups = group_colours(result.points)
+    legend = [
+        (_("Département %(code)s") % {"code": g or "—"}, c) for g, c in sorted(groups.items())
+    ]
+    return {p.code: groups[p.group] for p in result.points}, legend
 
 
 def _result(form):
@@ -108,22 +138,17 @@ def crossed_page(request):
     if form.catalogue and form.is_valid():
         result = _result(form)
         if result is not None and result.enough:
-            colours = group_colours(result.points)
-            by_class = form.cleaned_data["couleur"] == "bivarie"
+            colours, colour_legend = _colours(result, form)
             paths, height = drawing.map_paths(result.level)
             classes = {p.code: p.colour for p in result.points}
             names = {p.code: p.name for p in result.points}
             names |= {code: name for code, name, _which, _status in result.excluded}
             plot = drawing.scatter(result)
-            plot["points"] = [
-                (px, py, p, p.colour if by_class else colours[p.group])
-                for px, py, p in plot["points"]
-            ]
+            plot["points"] = [(px, py, p, colours[p.code]) for px, py, p in plot["points"]]
             context |= {
                 "result": result,
                 "plot": plot,
-                "groups": sorted(colours.items()),
-                "by_class": by_class,
+                "colour_legend": colour_legend,
                 "words": correlation_words(result.pearson),
                 "highlight": _highlighted(result, form.cleaned_data["territoire"]),
                 "outliers": [p for p in result.points if p.outlier],

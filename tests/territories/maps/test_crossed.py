@@ -59,7 +59,7 @@ def test_the_epci_pair_is_read_and_computed_as_by_hand(region, client, django_as
     assert result.reference_is_region
 
     client.get("/carte/croiser/", PAIR)  # the boundaries' drawing is kept after the first
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get("/carte/croiser/", PAIR | {"territoire": "nantes"}).content.decode()
     assert f"sur {result.n} territoires" in html
     assert "Nantes Métropole" in html and 'class="highlight"' in html
@@ -108,3 +108,16 @@ def test_the_sheet_of_the_second_default_crosses_it_with_another(region, client)
     html = client.get("/carte/croiser/", {"x": Y}).content.decode()
     assert "Choisissez deux indicateurs différents" not in html
     assert "r de Pearson" in html
+
+
+def test_points_are_coloured_by_a_typologys_classes(region, client):
+    call_command("load_analyses")
+    params = PAIR | {"niveau": "commune", "couleur": "typologie:typologie-communale"}
+    html = client.get("/carte/croiser/", params).content.decode()
+    assert "r de Pearson" in html
+    # The legend names the typology's classes (labelled or numbered), one colour each.
+    legend = html.split('class="legend-groups"')[1].split("</ul>")[0]
+    assert legend.count("<li>") >= 2
+    # A commune typology cannot colour EPCI.
+    html = client.get("/carte/croiser/", PAIR | {"couleur": params["couleur"]}).content.decode()
+    assert "classe les territoires d’un autre niveau" in html
