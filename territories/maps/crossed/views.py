@@ -1,11 +1,11 @@
 """The crossed indicators' page and its exports; values come from the stored layers."""
 
-import hashlib
 import json
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -15,7 +15,7 @@ from territories.catalogue import exports
 from territories.catalogue.models import Indicator
 from territories.geography.models import fold
 from territories.maps import explorer
-from territories.maps.crossed import drawing
+from territories.maps.crossed import drawing, rendering
 from territories.maps.crossed.forms import CrossedForm
 from territories.maps.crossed.selectors import (
     BIVARIATE_COLOURS,
@@ -24,7 +24,6 @@ from territories.maps.crossed.selectors import (
     group_colours,
 )
 from territories.maps.models import LayerGeometry
-from territories.pipeline.selectors import published_run_version
 
 GREY = "#bdbdbd"
 
@@ -127,10 +126,6 @@ def _legend(result):
     return rows
 
 
-def _digest(params):
-    return hashlib.sha1(params.urlencode().encode()).hexdigest()  # noqa: S324
-
-
 @require_GET
 def crossed_page(request):
     form = _form(request.GET)
@@ -145,24 +140,32 @@ def crossed_page(request):
             names |= {code: name for code, name, _which, _status in result.excluded}
             plot = drawing.scatter(result)
             plot["points"] = [(px, py, p, colours[p.code]) for px, py, p in plot["points"]]
+            highlight = _highlighted(result, form.cleaned_data["territoire"])
+            url = rendering.portrait_url(result.level)
             context |= {
                 "result": result,
                 "plot": plot,
                 "colour_legend": colour_legend,
                 "words": correlation_words(result.pearson),
-                "highlight": _highlighted(result, form.cleaned_data["territoire"]),
+                "highlight": highlight,
+                "points_svg": rendering.points_svg(plot["points"], highlight=highlight, url=url),
+                "table_rows": rendering.table_rows(result, highlight=highlight, url=url),
                 "outliers": [p for p in result.points if p.outlier],
                 "legend": _legend(result),
-                "map_paths": [
-                    (code, d, classes.get(code, GREY), names.get(code, code))
-                    for code, d in sorted(paths.items())
-                ],
+                # Built here rather than by a template loop: a thousand communes' shapes.
+                "map_paths": format_html_join(
+                    "",
+                    '<path d="{}" fill="{}" stroke="#fff" stroke-width="0.4">'
+                    "<title>{}</title></path>",
+                    (
+                        (d, classes.get(code, GREY), names.get(code, code))
+                        for code, d in sorted(paths.items())
+                    ),
+                ),
                 "map_width": drawing.MAP_WIDTH,
                 "map_height": height,
                 "excluded_counts": result.excluded_counts(),
                 "query": request.GET.urlencode(),
-                # The drawings and the table are rendered once per published run and address.
-                "fragment_key": f"{published_run_version()[1]}:{_digest(request.GET)}",
                 "portrait_level": result.level,
             }
     return render(request, "territories/crossed.html", context)
