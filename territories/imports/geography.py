@@ -1,6 +1,9 @@
 """Import of territories of one level: attributes (name, population, parents) and/or
 boundaries."""
 
+import dataclasses
+
+import shapely
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,18 +31,60 @@ GEOGRAPHY_FIELDS = {
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def geography_import(*, path, original_name, options, progress=None):
-    """Create or update territories (attributes and/or boundaries) of one level."""
-    import shapely
+@dataclasses.dataclass
+class Place:
+    """What a geography import changes: the territories of one level and their parents."""
 
+    existing: dict
+    parents: dict
+    region_id: int | None
+
+
+def geography_import(*, path, original_name, options, progress=None):
+    """Create or update territories (attributes and/or boundaries) of one level.
+
+    Steps: read the file, find where it lands (the level's territories and their parents),
+    check each row — attributes, renaming, boundary — then, once the whole file is found
+    good or its valid rows accepted, write in one transaction.
+    """
     progress = progress or (lambda percent, message: None)
     options = checked_options(options)
-    level, vintage = options.level, options.vintage
-    code_column = options.code_column
     frame, geometry, notes = read_for_import(path, original_name)
-    suffix = "." + original_name.rsplit(".", 1)[-1].lower()
-    lines = line_numbers(frame, suffix)
-    columns = [code_column] + [
+    lines = line_numbers(frame, "." + original_name.rsplit(".", 1)[-1].lower())
+    _require(frame, options)
+    place = _place(options)
+    if geometry is not None:
+        _check_extent(geometry, place.existing.values(), options.vintage)
+    report = {
+        "rows": len(frame),
+        "rejected": [],
+        "repaired": _repaired(frame, lines, options),
+        "renamed": [],
+        "moved": [],
+        "notes": [str(n) for n in notes],
+    }
+    to_save = _check_rows(frame, geometry, lines, options, place, report)
+    report["accepted"] = len(to_save)
+    if report["rejected"] and not options.accept_valid_rows:
+        raise ImportFailed(
+            _(
+                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
+                "choose to import the valid rows anyway."
+            )
+            % {"count": len(report["rejected"])},
+            report,
+        )
+    if not to_save:
+        raise ImportFailed(_("No row could be imported."), report)
+    progress(60, _("Writing the territories"))
+    _write(to_save, options, report)
+    return report
+
+
+def _require(frame, options):
+    if not options.code_column:
+        raise ImportFailed(_("Say which column holds the codes."))
+    columns = [options.code_column] + [
         getattr(options, k)
         for k in (
             *GEOGRAPHY_FIELDS,
@@ -51,10 +96,10 @@ def geography_import(*, path, original_name, options, progress=None):
         )
     ]
     require_columns(frame, columns)
-    if not code_column:
-        raise ImportFailed(_("Say which column holds the codes."))
 
-    existing = {t.code: t for t in Territory.objects.filter(level=level, vintage=vintage)}
+
+def _place(options):
+    level, vintage = options.level, options.vintage
     parents = {
         lvl: dict(Territory.objects.filter(level=lvl, vintage=vintage).values_list("code", "id"))
         for lvl in (Level.REGION, Level.DEPARTEMENT, Level.EPCI)
@@ -65,129 +110,109 @@ def geography_import(*, path, original_name, options, progress=None):
             _("Region %(code)s is not loaded: import the region first.")
             % {"code": options.region_code}
         )
-    if geometry is not None:
-        _check_extent(geometry, existing.values(), vintage)
-    rejected, repaired, renamed, report_moves = [], [], [], []
-    for index, reason in frame.attrs.get("repaired", []):
-        code = normalize_code(frame[code_column].iloc[index], level) if code_column else ""
-        repaired.append({"line": lines[index], "code": code, "reason": reason})
+    existing = {t.code: t for t in Territory.objects.filter(level=level, vintage=vintage)}
+    return Place(existing=existing, parents=parents, region_id=region_id)
+
+
+def _repaired(frame, lines, options):
+    """The geometries the reader had to repair, with their line and code."""
+    return [
+        {
+            "line": lines[index],
+            "code": normalize_code(frame[options.code_column].iloc[index], options.level),
+            "reason": reason,
+        }
+        for index, reason in frame.attrs.get("repaired", [])
+    ]
+
+
+def _check_rows(frame, geometry, lines, options, place, report):
+    """The territories to save; every row's problem goes to the report."""
     to_save, seen = [], {}
     for index, row in enumerate(frame.to_dict("records")):
-        code = normalize_code(row[code_column], level)
+        code = normalize_code(row[options.code_column], options.level)
+        shape = geometry.iloc[index] if geometry is not None else None
+        territory = None
         if not code:
-            rejected.append({"line": lines[index], "code": "", "reason": _("no code")})
-            continue
-        if code in seen:
-            rejected.append(
-                {
-                    "line": lines[index],
-                    "code": code,
-                    "reason": _("duplicate of line %(line)s") % {"line": lines[seen[code]]},
-                }
-            )
-            continue
-        seen[code] = index
-        territory = existing.get(code)
-        old_name = territory.name if territory is not None else ""
-        old_geometry = territory.geometry if territory is not None else None
-        if territory is None:
-            if options.geometry_only:
-                rejected.append(
-                    {
-                        "line": lines[index],
-                        "code": code,
-                        "reason": _("unknown territory: import its attributes first"),
-                    }
-                )
-                continue
-            territory = Territory(level=level, code=code, vintage=vintage)
-        problem = _apply_attributes(territory, row, options, parents, region_id)
-        if not problem and old_name and territory.name != old_name:
-            if options.confirm_renames:
-                renamed.append({"line": lines[index], "code": code, "from": old_name})
-            else:
-                problem = _(
-                    "renamed from “%(old)s” to “%(new)s”: confirm the renamings to accept it"
-                ) % {"old": old_name, "new": territory.name}
+            problem = _("no code")
+        elif code in seen:
+            problem = _("duplicate of line %(line)s") % {"line": lines[seen[code]]}
+        else:
+            seen[code] = index
+            territory, problem = _check_row(code, row, shape, geometry is not None, options, place)
         if problem:
-            rejected.append({"line": lines[index], "code": code, "reason": problem})
+            report["rejected"].append({"line": lines[index], "code": code, "reason": problem})
             continue
-        if geometry is not None:
-            shape = geometry.iloc[index]
-            if (
-                shape is None
-                or shape.is_empty
-                or shape.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection")
-            ):
-                rejected.append(
-                    {"line": lines[index], "code": code, "reason": _("no usable polygon")}
-                )
-                continue
-            if shape.geom_type == "GeometryCollection":
-                polygons = [g for g in shape.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-                if not polygons:
-                    rejected.append(
-                        {
-                            "line": lines[index],
-                            "code": code,
-                            "reason": _("the repaired geometry holds no polygon"),
-                        }
-                    )
-                    continue
-                shape = shapely.union_all(polygons)
-            moved = _moved_km(old_geometry, shape)
-            if moved is not None and moved > settings.IMPORT_MAX_MOVE_KM:
-                if not options.confirm_moves:
-                    rejected.append(
-                        {
-                            "line": lines[index],
-                            "code": code,
-                            "reason": _(
-                                "the boundary moves %(km)s km from the previous one: confirm "
-                                "the moves to accept it"
-                            )
-                            % {"km": round(moved, 1)},
-                        }
-                    )
-                    continue
-                report_moves.append({"line": lines[index], "code": code, "km": round(moved, 1)})
-            territory.geometry = shapely.geometry.mapping(shape)
-        if not territory.name:
-            rejected.append({"line": lines[index], "code": code, "reason": _("no name")})
-            continue
+        line = {"line": lines[index], "code": code}
+        if getattr(territory, "renamed_from", None):
+            report["renamed"].append(line | {"from": territory.renamed_from})
+        if getattr(territory, "moved_km", None) is not None:
+            report["moved"].append(line | {"km": territory.moved_km})
         to_save.append(territory)
+    return to_save
 
-    report = {
-        "rows": len(frame),
-        "accepted": len(to_save),
-        "rejected": rejected,
-        "repaired": repaired,
-        "renamed": renamed,
-        "moved": report_moves,
-        "notes": [str(n) for n in notes],
-    }
-    if rejected and not options.accept_valid_rows:
-        raise ImportFailed(
-            _(
-                "%(count)s row(s) have a problem: nothing was imported. Correct the file, or "
-                "choose to import the valid rows anyway."
-            )
-            % {"count": len(rejected)},
-            report,
-        )
-    if not to_save:
-        raise ImportFailed(_("No row could be imported."), report)
-    progress(60, _("Writing the territories"))
+
+def _check_row(code, row, shape, with_geometry, options, place):
+    """(territory with the row applied, None) or (None, the reason it is refused)."""
+    territory = place.existing.get(code)
+    if territory is None:
+        if options.geometry_only:
+            return None, _("unknown territory: import its attributes first")
+        territory = Territory(level=options.level, code=code, vintage=options.vintage)
+    old_name, old_geometry = territory.name, territory.geometry
+    problem = _apply_attributes(territory, row, options, place.parents, place.region_id)
+    if problem:
+        return None, problem
+    if old_name and territory.name != old_name:
+        if not options.confirm_renames:
+            return None, _(
+                "renamed from “%(old)s” to “%(new)s”: confirm the renamings to accept it"
+            ) % {"old": old_name, "new": territory.name}
+        territory.renamed_from = old_name
+    if with_geometry:
+        shape, problem = _polygon(shape)
+        if problem:
+            return None, problem
+        moved = _moved_km(old_geometry, shape)
+        if moved is not None and moved > settings.IMPORT_MAX_MOVE_KM:
+            if not options.confirm_moves:
+                return None, _(
+                    "the boundary moves %(km)s km from the previous one: confirm "
+                    "the moves to accept it"
+                ) % {"km": round(moved, 1)}
+            territory.moved_km = round(moved, 1)
+        territory.geometry = shapely.geometry.mapping(shape)
+    if not territory.name:
+        return None, _("no name")
+    return territory, None
+
+
+def _polygon(shape):
+    """(the row's polygons, None) or (None, why there is no usable polygon)."""
+    if (
+        shape is None
+        or shape.is_empty
+        or shape.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection")
+    ):
+        return None, _("no usable polygon")
+    if shape.geom_type == "GeometryCollection":
+        polygons = [g for g in shape.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        if not polygons:
+            return None, _("the repaired geometry holds no polygon")
+        shape = shapely.union_all(polygons)
+    return shape, None
+
+
+def _write(to_save, options, report):
     with transaction.atomic():
         for territory in to_save:
             territory.save()
-    if level == Level.COMMUNE:
+    if options.level == Level.COMMUNE:
         report["without_epci"] = list(
-            Territory.objects.filter(level=level, vintage=vintage, epci__isnull=True).values_list(
-                "code", flat=True
-            )
+            Territory.objects.filter(
+                level=options.level, vintage=options.vintage, epci__isnull=True
+            ).values_list("code", flat=True)
         )
-    return report
 
 
 def _apply_attributes(territory, row, options, parents, region_id):
@@ -234,7 +259,6 @@ def _apply_attributes(territory, row, options, parents, region_id):
 def _moved_km(old_geometry, shape):
     """Geodesic distance (km, on the WGS84 ellipsoid: valid anywhere) between the centroids of
     the previous boundary and the new one; None without a previous boundary."""
-    import shapely
     from pyproj import Geod
 
     if not old_geometry:
@@ -255,8 +279,6 @@ def _check_extent(geometry, existing, vintage):
     """Refuse boundaries outside the area already loaded (or, for a first import, the area
     IMPORT_FIRST_EXTENT in settings), naming the box found and the one expected; a file whose
     box fits once its axes are swapped is in latitude/longitude order."""
-    import shapely
-
     found = geometry.total_bounds
     if any(value != value for value in found):  # NaN: no geometry at all
         return
