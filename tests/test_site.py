@@ -148,3 +148,18 @@ def test_home_page_shows_featured_and_latest_readable_resources(client, cast):
     assert "reservee-aux-membres" not in html and "brouillon-invisible" not in html
     client.force_login(cast.member)
     assert "reservee-aux-membres" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_and_api_answers_are_compressed_for_clients_that_accept_it(client):
+    import gzip
+
+    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert "Aller au contenu" in gzip.decompress(page.content).decode()
+    assert "Accept-Encoding" in page["Vary"]
+    plain = client.get("/")
+    assert not plain.has_header("Content-Encoding")
+    api = client.get("/api/v1/indicators/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api.status_code == 200
+    assert len(api.content) < 200 or api["Content-Encoding"] == "gzip"
