@@ -5,6 +5,7 @@ import json
 import math
 
 from django.core.cache import cache
+from django.utils.formats import number_format
 from matplotlib.ticker import MaxNLocator
 
 from territories.maps import stored as stored_layers
@@ -17,6 +18,13 @@ MAP_WIDTH = 560
 def _scale(lo, hi, start, end):
     span = (hi - lo) or 1.0
     return lambda v: start + (v - lo) / span * (end - start)
+
+
+def _tick(value, ticks):
+    """A tick's label with as many decimals as the step between ticks needs (7,5 not 7,50)."""
+    step = f"{abs(ticks[1] - ticks[0]):g}" if len(ticks) > 1 else "1"
+    decimals = len(step.split(".")[1]) if "." in step else 0
+    return number_format(round(value, decimals), decimal_pos=decimals)
 
 
 def scatter(result):
@@ -37,8 +45,8 @@ def scatter(result):
         "right": right,
         "top": top,
         "bottom": bottom,
-        "xticks": [(sx(t), t) for t in xticks if x0 <= t <= x1],
-        "yticks": [(sy(t), t) for t in yticks if y0 <= t <= y1],
+        "xticks": [(sx(t), _tick(t, xticks)) for t in xticks if x0 <= t <= x1],
+        "yticks": [(sy(t), _tick(t, yticks)) for t in yticks if y0 <= t <= y1],
         "points": [(sx(p.x), sy(p.y), p) for p in result.points],
         "guides": None,
         "fit": None,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
+from django.db.models import Sum
 from scipy import stats
 
 from territories.catalogue.models import Indicator
@@ -104,6 +105,18 @@ def _names(level):
             "code", "name", "departement__code"
         )
         names = {code: (name, dep or "") for code, name, dep in rows}
+        if level == Level.EPCI:
+            # An EPCI may cross départements: it goes with the one holding most of its people.
+            largest = {}
+            shares = (
+                Territory.objects.filter(level=Level.COMMUNE, epci__isnull=False)
+                .values_list("epci__code", "departement__code")
+                .annotate(people=Sum("population"))
+                .order_by("epci__code", "-people")
+            )
+            for epci, dep, _people in shares:
+                largest.setdefault(epci, dep or "")
+            names = {code: (name, largest.get(code, dep)) for code, (name, dep) in names.items()}
         cache.set(key, names, timeout=3600)
     return names
 

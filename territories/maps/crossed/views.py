@@ -26,6 +26,7 @@ from territories.maps.crossed.selectors import (
 from territories.maps.models import LayerGeometry
 
 GREY = "#bdbdbd"
+MISSING_FILL = "url(#crossed-missing)"  # hatched, so that it is told apart from any class
 
 
 def _form(params):
@@ -94,17 +95,37 @@ def correlation_words(r):
     return _("a strong %(sign)s relation") % {"sign": sign}
 
 
-def _highlighted(result, query):
+def _find(items, query):
+    """The item (code, name, …) a person means by a name or a code: the code, the exact name,
+    a name starting so, then a name holding those words (« laval » finds « CA Laval
+    Agglomération »)."""
     if not query:
         return None
-    key = fold(query)
-    for point in result.points:
-        if point.code == query.strip() or fold(point.name) == key:
-            return point
-    for point in result.points:
-        if fold(point.name).startswith(key):
-            return point
+    code, key = query.strip(), fold(query)
+    tests = (
+        lambda item, name: item[0] == code or name == key,
+        lambda item, name: name.startswith(key),
+        lambda item, name: f" {key}" in f" {name}",
+    )
+    folded = [(item, fold(item[1])) for item in items]
+    for test in tests:
+        for item, name in folded:
+            if test(item, name):
+                return item
     return None
+
+
+def _highlighted(result, query):
+    found = _find([(p.code, p.name, p) for p in result.points], query)
+    return found[2] if found else None
+
+
+def _left_out(result, query, highlight):
+    """The name of a territory searched for that is left out for lack of a value."""
+    if highlight is not None:
+        return None
+    found = _find(result.excluded, query)
+    return found[1] if found else None
 
 
 def _legend(result):
@@ -148,6 +169,7 @@ def crossed_page(request):
                 "colour_legend": colour_legend,
                 "words": correlation_words(result.pearson),
                 "highlight": highlight,
+                "left_out": _left_out(result, form.cleaned_data["territoire"], highlight),
                 "points_svg": rendering.points_svg(plot["points"], highlight=highlight, url=url),
                 "table_rows": rendering.table_rows(result, highlight=highlight, url=url),
                 "outliers": [p for p in result.points if p.outlier],
@@ -158,7 +180,7 @@ def crossed_page(request):
                     '<path d="{}" fill="{}" stroke="#fff" stroke-width="0.4">'
                     "<title>{}</title></path>",
                     (
-                        (d, classes.get(code, GREY), names.get(code, code))
+                        (d, classes.get(code, MISSING_FILL), names.get(code, code))
                         for code, d in sorted(paths.items())
                     ),
                 ),

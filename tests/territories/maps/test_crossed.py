@@ -65,6 +65,12 @@ def test_the_epci_pair_is_read_and_computed_as_by_hand(region, client, django_as
     assert "Nantes Métropole" in html and 'class="highlight"' in html
     assert html.count("<path ") >= result.n
     assert "sous secret statistique" in html or "non diffusé" in html
+    # A name is found by any of its words; a territory left out is said to be left out.
+    html = client.get("/carte/croiser/", PAIR | {"territoire": "laval"}).content.decode()
+    assert "Mis en évidence : CA Laval Agglomération" in html
+    code, name, _which, _status = result.excluded[0]
+    html = client.get("/carte/croiser/", PAIR | {"territoire": code}).content.decode()
+    assert "n’est pas représenté" in html and name in html
 
     response = client.get("/carte/croiser/export.csv", PAIR)
     lines = response.content.decode().splitlines()
