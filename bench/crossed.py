@@ -1,0 +1,67 @@
+"""The crossed indicators page against the explorer page, same process, same data.
+
+    DEBUG=true .venv/bin/python bench/crossed.py   (uses the dev database loaded by `make run`;
+                                                    VAR_DIR=… points at another)
+
+Times the page through Django's test client (no network, so the figure is the request's own
+work) at commune and EPCI level for the poverty rate × the share of single-parent families,
+each request a new address (another territory highlighted, so nothing is reused from the
+previous one), beside the explorer's page in the same run; prints medians, p95 and queries.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 30
+PAIR = "x=taux-pauvrete&y=part-familles-monoparentales"
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["DEBUG"] = "true"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    from territories.geography.models import Territory
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    words = list(Territory.objects.filter(level="commune").values_list("name", flat=True)[:ROUNDS])
+
+    def timed(make_url):
+        client.get(make_url(words[0]))  # boundaries drawn once per level, as in production
+        latencies, queries = [], set()
+        for word in words:
+            reset_queries()
+            started = time.perf_counter()
+            response = client.get(make_url(word))
+            latencies.append((time.perf_counter() - started) * 1000)
+            queries.add(len(connection.queries))
+            assert response.status_code == 200
+        latencies.sort()
+        return statistics.median(latencies), latencies[int(0.95 * len(latencies))], queries
+
+    print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8}  queries")
+    for label, make_url in (
+        ("crossed, communes", lambda w: f"/carte/croiser/?{PAIR}&niveau=commune&territoire={w}"),
+        ("crossed, EPCI", lambda w: f"/carte/croiser/?{PAIR}&niveau=epci&territoire={w}"),
+        (
+            "explorer (reference), communes",
+            lambda w: "/carte/?indicateur=taux-pauvrete&niveau=commune",
+        ),
+    ):
+        median, p95, queries = timed(make_url)
+        print(f"{label:<34} {median:>10.1f} {p95:>8.1f}  {sorted(queries)}")
+
+
+if __name__ == "__main__":
+    main()
