@@ -360,6 +360,13 @@ def _long_to_wide(frame, lines, options, level):
                 "column": period_column,
                 "value": period_text[:20],
             }
+        elif parse_number(row[value_column])[2]:
+            # Checked here, on its own line: once the file is turned wide, a cell would be
+            # reported at the first line of its code.
+            problem = _("column %(column)s: %(problem)s") % {
+                "column": value_column,
+                "problem": parse_number(row[value_column])[2],
+            }
         else:
             key = (code, int(period_text), slug)
             if key in seen:

@@ -210,3 +210,24 @@ def test_every_problem_of_a_row_is_listed_with_column_and_value(tmp_path, small_
     assert "rejected: line 2 column TP60 value 'abc'" in out
     assert "rejected: line 2 column NBPERS value '-4'" in out
     assert IndicatorValue.objects.count() == 0
+
+
+def test_long_file_reports_a_bad_value_on_its_own_line(tmp_path, small_geography):
+    path = write(
+        tmp_path / "long-bad.csv",
+        "code;annee;valeur\n98001;2020;10,5\n98002;2021;12\n98001;2021;douze\n",
+    )
+    args = (
+        "--code-column",
+        "code",
+        "--period-column",
+        "annee",
+        "--columns",
+        "valeur=taux-pauvrete",
+    )
+    out, error = command(path, *args)
+    assert error is not None and "refused: nothing was imported" in out
+    # The bad value is on line 4, not on line 2 where 98001 first appears.
+    assert "rejected: line 4" in out and "douze" in out
+    assert "rejected: line 2" not in out
+    assert IndicatorValue.objects.count() == 0
