@@ -83,6 +83,24 @@ class ImportForm(forms.Form):
     epci_column = forms.CharField(
         label=_("Column of the EPCI SIREN"), required=False, max_length=100
     )
+    new_column = forms.CharField(
+        label=_("Column of the new codes (code changes)"),
+        required=False,
+        max_length=100,
+        help_text=_("The former codes are read from the column of the codes above."),
+    )
+    from_vintage = forms.IntegerField(
+        label=_("Former geography (year, code changes)"),
+        required=False,
+        min_value=1999,
+        max_value=2100,
+    )
+    to_vintage = forms.IntegerField(
+        label=_("New geography (year, code changes)"),
+        required=False,
+        min_value=1999,
+        max_value=2100,
+    )
     confirm_moves = forms.BooleanField(
         label=_("Confirm boundaries that move by several kilometres"), required=False
     )
@@ -164,6 +182,12 @@ class ImportForm(forms.Form):
             data["columns"] = columns
         elif data.get("kind") == ImportKind.GEOGRAPHY and not data.get("name_column"):
             data["geometry_only"] = True
+        elif data.get("kind") == ImportKind.CODE_CHANGES:
+            for name in ("new_column", "from_vintage", "to_vintage"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, _("Needed for code changes."))
+            if (data.get("from_vintage") or 0) >= (data.get("to_vintage") or 9999):
+                self.add_error("to_vintage", _("The new geography must come after the former."))
         return data
 
     def options(self):
@@ -183,6 +207,11 @@ class ImportForm(forms.Form):
             for key in ("period_column", "indicator_column", "value_column"):
                 if data.get(key):
                     options[key] = data[key].strip()
+        elif data["kind"] == ImportKind.CODE_CHANGES:
+            options["old_column"] = options["code_column"]
+            options["new_column"] = data["new_column"].strip()
+            options["from_vintage"] = data["from_vintage"]
+            options["to_vintage"] = data["to_vintage"]
         else:
             for key in ("name_column", "population_column", "departement_column", "epci_column"):
                 if data.get(key):

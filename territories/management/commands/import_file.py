@@ -57,7 +57,12 @@ class Command(BaseCommand):
             "accept_valid_rows": options["accept_valid_rows"],
             "confirm_moves": options["confirm_moves"],
             "confirm_renames": options["confirm_renames"],
+            "new_column": options["new_column"],
+            "from_vintage": options["from_vintage"] or "",
+            "to_vintage": options["to_vintage"] or "",
         }
+        if options["kind"] == ImportKind.CODE_CHANGES and options["old_column"]:
+            data["code_column"] = options["old_column"]
         with path.open("rb") as handle:
             form = ImportForm(data, {"file": File(handle, name=path.name)})
             if not form.is_valid():
@@ -67,12 +72,6 @@ class Command(BaseCommand):
                     )
                 )
         chosen = form.options()
-        if form.cleaned_data["kind"] == ImportKind.CODE_CHANGES:
-            chosen |= {
-                key: options[key]
-                for key in ("old_column", "new_column", "from_vintage", "to_vintage")
-                if options[key]
-            }
         data_import = services.data_import_record_path(
             kind=form.cleaned_data["kind"], path=path, options=chosen
         )

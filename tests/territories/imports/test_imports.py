@@ -274,3 +274,42 @@ def test_undecodable_bytes_are_refused_in_french(tmp_path, small_geography):
         values_import(path=path, original_name="binaire.csv", options=POVERTY)
     assert "encodage" in str(failure.value)
     assert IndicatorValue.objects.count() == 0
+
+
+def test_the_upload_form_takes_code_changes_and_explains_what_is_missing(tmp_path, small_geography):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from territories.geography.models import CodeChange
+    from territories.imports.forms import ImportForm
+    from territories.imports.services import data_import_from_path
+
+    content = b"ancien;nouveau\n98098;98004\n"
+    base = {
+        "kind": "code_changes",
+        "level": "commune",
+        "code_column": "ancien",
+        "code_vintage": 2026,
+    }
+    form = ImportForm(base, {"file": SimpleUploadedFile("passage.csv", content)})
+    assert not form.is_valid()
+    assert form.errors["new_column"] == ["Nécessaire pour des changements de codes."]
+    form = ImportForm(
+        base | {"new_column": "nouveau", "from_vintage": 2026, "to_vintage": 2024},
+        {"file": SimpleUploadedFile("passage.csv", content)},
+    )
+    assert not form.is_valid() and "to_vintage" in form.errors
+    form = ImportForm(
+        base | {"new_column": "nouveau", "from_vintage": 2024, "to_vintage": 2026},
+        {"file": SimpleUploadedFile("passage.csv", content)},
+    )
+    assert form.is_valid(), form.errors
+    path = tmp_path / "passage.csv"
+    path.write_bytes(content)
+    data_import_from_path(kind="code_changes", path=path, options=form.options())
+    change = CodeChange.objects.get(old_code="98098", from_vintage=2024)
+    assert (change.old_code, change.new_code, change.from_vintage, change.to_vintage) == (
+        "98098",
+        "98004",
+        2024,
+        2026,
+    )
