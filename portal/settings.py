@@ -91,12 +91,15 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.knowledge",
     "portal.committees",
+    "portal.pagecache",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RefuseNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors are answered from kept pages, kept compressed: before GZip.
+    "portal.pagecache.middleware.AnonymousPageCacheMiddleware",
     # Pages and API answers compressed (a commune-level page is 5–10 times smaller). Django
     # masks its CSRF token anew in every response, which is what BREACH would target.
     "django.middleware.gzip.GZipMiddleware",
@@ -325,6 +328,25 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Pages kept for anonymous visitors (portal.pagecache): renewed at every committed write that
+# may show on a page; this bounds only what changes with time alone. 0 turns it off.
+PAGE_CACHE_TTL = env_int("PAGE_CACHE_TTL", 300)
+# Writes to these never change what an anonymous visitor sees.
+PAGE_CACHE_IGNORED_MODELS = [
+    "sessions.Session",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "account.EmailConfirmation",
+    "authtoken.Token",
+    "committees.ThreadReadState",
+    "jobs.Job",
+    "jobs.WorkerHeartbeat",
+    # A run's rows show only once the run is published, which is itself a write.
+    "territories.RunChunk",
+    "territories.AggregateValue",
+]
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",

@@ -27,7 +27,7 @@ urlpatterns = [
     path("", include("territories.urls")),
     path("", include("territories.signals.urls")),
     path("", include("territories.analyses.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("langue/", views.choose_language, name="choose_language"),
     path("api/v1/", include([path(r, v, name=n) for r, v, n in extra_urls] + router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI injects <style> elements: inline styles are allowed on this page only.

@@ -1,6 +1,9 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from jobs.selectors import health_report
 from portal.knowledge.models import Resource
@@ -32,3 +35,29 @@ def healthz(request):
     body = {name: "ok" if up else "down" for name, up in report.items()}
     body["status"] = "ok" if healthy else "degraded"
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def choose_language(request):
+    """The language switcher. A GET form, unlike Django's set_language, so that pages carry
+    no CSRF token and can be kept for anonymous visitors (portal.pagecache); a forged link
+    can do no more than change the language. Remembers the choice and goes back."""
+    back = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    language = request.GET.get("language")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -62,6 +62,9 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Kept pages are renewed when a write commits, which a test's transaction never does:
+    # off, except in the tests of the page cache (tests/test_pagecache.py).
+    settings.PAGE_CACHE_TTL = 0
 
 
 @pytest.fixture

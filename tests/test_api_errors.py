@@ -51,3 +51,9 @@ def test_the_api_answers_json_when_the_database_is_down(database_down):
     page = client.get("/preconisations/")
     assert page.status_code == 500
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_an_empty_parameter_is_refused_not_read_as_absent():
+    # `?indicator=` would otherwise list the values of every indicator.
+    response = Client().get("/api/v1/values/", {"indicator": "", "level": "departement"})
+    assert "indicator" in str(problem_of(response, 400)["errors"])

@@ -34,7 +34,7 @@ def test_pages_are_french_by_default_and_english_on_request(client):
     french = client.get("/").content.decode()
     assert '<html lang="fr">' in french
     assert "Aller au contenu" in french
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.get("/langue/", {"language": "en", "next": "/"})
     english = client.get("/").content.decode()
     assert '<html lang="en">' in english
     assert "Skip to content" in english
@@ -44,3 +44,12 @@ def test_pages_are_french_by_default_and_english_on_request(client):
 def test_an_english_browser_still_gets_french_first(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="fr">' in html
+
+
+@pytest.mark.django_db
+def test_the_language_switcher_goes_back_only_to_this_site(client):
+    response = client.get("/langue/", {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.cookies["django_language"].value == "en"
+    unknown = client.get("/langue/", {"language": "xx", "next": "/carte/"})
+    assert unknown["Location"] == "/carte/" and "django_language" not in unknown.cookies

@@ -68,6 +68,18 @@ class ValuesQuerySerializer(serializers.Serializer):
     territory = serializers.CharField(required=False, help_text="territory code")
     download = serializers.ChoiceField(choices=["csv", "geojson"], required=False)
 
+    def to_internal_value(self, data):
+        # DRF reads an empty optional parameter as absent (`?indicator=` would list every
+        # indicator): refused, as the filters of the other endpoints refuse it.
+        empty = {
+            name: [_("This parameter is empty; leave it out or give a value.")]
+            for name in self.fields
+            if name in data and not str(data[name]).strip()
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
     def validate_indicator(self, slug):
         indicator = Indicator.objects.filter(slug=slug).first()
         if indicator is None:

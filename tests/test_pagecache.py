@@ -1,0 +1,135 @@
+"""Pages kept for anonymous visitors (portal.pagecache): read without a query, never shown to
+anyone they could differ for, and renewed as soon as a write that may show on them commits."""
+
+import gzip
+
+import pytest
+from django.core.cache import cache
+
+from portal.committees.choices import CommitteeAccess
+from portal.committees.forums import services as forums
+from portal.committees.models import Committee, CommitteeMembership
+from portal.knowledge.curation import services as curation
+from portal.pagecache import generation
+from territories.catalogue.models import IndicatorValue
+from territories.pipeline import services as pipeline
+from tests.knowledge.helpers import published
+from tests.territories.pipeline.test_pipeline import put
+
+
+@pytest.fixture(autouse=True)
+def kept(settings):
+    settings.PAGE_CACHE_TTL = 300
+
+
+@pytest.fixture
+def resource(cast, organisation):
+    return published(cast, organisation, title="Accueil de jour à Laval")
+
+
+def test_an_anonymous_page_is_read_without_a_query(client, resource, django_assert_num_queries):
+    first = client.get(resource.get_absolute_url())
+    with django_assert_num_queries(0):
+        again = client.get(resource.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_an_edit_shows_as_soon_as_it_commits(
+    client, cast, resource, django_capture_on_commit_callbacks
+):
+    before = client.get("/").content
+    # QuerySet.update() sends no signal: the SQL itself is watched.
+    with django_capture_on_commit_callbacks(execute=True):
+        curation.resource_feature(user=cast.curator, resource=resource, featured=True)
+    after = client.get("/").content
+    assert after != before
+    assert "Accueil de jour à Laval" in after.decode()
+
+
+def test_an_uncommitted_write_leaves_the_kept_page(client, cast, resource):
+    before = client.get("/").content
+    curation.resource_feature(user=cast.curator, resource=resource, featured=True)
+    # The test's transaction never commits: the write may still be rolled back.
+    assert client.get("/").content == before
+
+
+def test_a_new_run_shows_as_soon_as_it_is_published(
+    client, small_geography, django_capture_on_commit_callbacks
+):
+    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
+    put(small_geography, "population", values)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.recompute_now(reason="first")
+    address = "/api/v1/values/?indicator=population&level=region&period=2021"
+    assert client.get(address).json()[0]["value"] == 1000
+    IndicatorValue.objects.filter(territory=small_geography["98001"]).update(value=1100)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.recompute_now(reason="second")
+    assert client.get(address).json()[0]["value"] == 2000
+
+
+def test_a_logged_in_person_never_gets_a_kept_page_nor_leaves_one(client, cast, trio_private):
+    committee, thread = trio_private
+    # Anonymous first: the private committee's forum is refused, and that is not kept.
+    refused = client.get(committee.get_absolute_url())
+    client.force_login(cast.member)
+    seen = client.get(thread.get_absolute_url())
+    assert "Sujet confidentiel" in seen.content.decode()
+    assert client.get("/").content.decode().count("Mina Membre") >= 1
+    client.logout()
+    for address in (committee.get_absolute_url(), thread.get_absolute_url(), "/"):
+        page = client.get(address)
+        assert "Sujet confidentiel" not in page.content.decode()
+        assert "Mina Membre" not in page.content.decode()
+    assert refused.status_code in (302, 403, 404)
+
+
+@pytest.fixture
+def trio_private(cast):
+    committee = Committee.objects.create(
+        name="Comité secret", slug="secret", access=CommitteeAccess.PRIVATE
+    )
+    CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    thread = forums.thread_create(
+        user=cast.member, committee=committee, title="Sujet confidentiel", body="Entre nous."
+    )
+    return committee, thread
+
+
+def test_pages_with_a_csrf_token_are_never_kept(client, db):
+    first = client.get("/compte/login/")
+    again = client.get("/compte/login/")
+    assert "csrftoken" in first.cookies and "csrftoken" in again.cookies
+
+
+def test_each_language_and_encoding_has_its_own_page(client, db):
+    french = client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
+    assert '<html lang="fr">' in french and '<html lang="en">' in english
+    compressed = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content).decode() == english
+    assert "Content-Encoding" not in client.get("/")
+
+
+def test_bookkeeping_writes_do_not_renew_pages(client, cast, django_capture_on_commit_callbacks):
+    token = generation.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(cast.member)  # a session row, a last-login date
+        client.get("/")
+    assert generation.current() != token  # last_login is a write to the user
+    token = generation.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/carte/")  # the session is saved again: bookkeeping
+    assert generation.current() == token
+
+
+def test_when_the_cache_is_away_every_page_is_computed(client, resource, monkeypatch):
+    first = client.get(resource.get_absolute_url())
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    again = client.get(resource.get_absolute_url())
+    assert again.status_code == 200 and again.content == first.content
