@@ -1,4 +1,14 @@
+from django.conf import settings
+from django.core.cache import cache
+
+from portal.pagecache import generation
 from territories.geography.selectors import loaded_region
+
+NAVIGATION_PERMISSIONS = {
+    "can_invite": "accounts.invite_people",
+    "can_import": "territories.import_data",
+    "can_review": "knowledge.review_resource",
+}
 
 
 def site(request):
@@ -8,9 +18,20 @@ def site(request):
     user = getattr(request, "user", None)
     if user is None:
         return {"region": loaded_region()}
-    return {
-        "region": loaded_region(),
-        "can_invite": user.is_authenticated and user.has_perm("accounts.invite_people"),
-        "can_import": user.is_authenticated and user.has_perm("territories.import_data"),
-        "can_review": user.is_authenticated and user.has_perm("knowledge.review_resource"),
-    }
+    return {"region": loaded_region(), **_navigation(user)}
+
+
+def _navigation(user):
+    """Which role links the header shows. Three permission checks cost three queries on
+    every page; they are kept per person until the next write to the database (a role given
+    or taken is a write), like the pages themselves (portal.pagecache)."""
+    if not user.is_authenticated:
+        return dict.fromkeys(NAVIGATION_PERMISSIONS, False)
+    token = generation.current()
+    key = f"navigation:{token}:{user.pk}"
+    kept = cache.get(key) if token else None
+    if kept is None:
+        kept = {name: user.has_perm(perm) for name, perm in NAVIGATION_PERMISSIONS.items()}
+        if token:
+            cache.set(key, kept, settings.PAGE_CACHE_TTL)
+    return kept

@@ -2,10 +2,16 @@
 anyone they could differ for, and renewed as soon as a write that may show on them commits."""
 
 import gzip
+import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from portal.accounts.choices import PortalGroup
 from portal.committees.choices import CommitteeAccess
 from portal.committees.forums import services as forums
 from portal.committees.models import Committee, CommitteeMembership
@@ -133,3 +139,51 @@ def test_when_the_cache_is_away_every_page_is_computed(client, resource, monkeyp
     monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
     again = client.get(resource.get_absolute_url())
     assert again.status_code == 200 and again.content == first.content
+
+
+def _digits(response):
+    return re.sub(r"[\s\u00a0\u202f]", "", response.content.decode())
+
+
+def test_a_portrait_is_kept_for_members_too_and_shows_the_new_run(
+    client, cast, small_geography, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
+    put(small_geography, "population", values)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.recompute_now(reason="first")
+    client.force_login(cast.member)
+    address = small_geography["epci_a"].get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        assert ">600<" in _digits(client.get(address))
+    with CaptureQueriesContext(connection) as again:
+        client.get(address)
+    # The values, members, signals and typology are read from the kept fragments.
+    assert len(again) < len(first) - 4
+    IndicatorValue.objects.filter(territory=small_geography["98001"]).update(value=1100)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.recompute_now(reason="second")
+    assert ">1600<" in _digits(client.get(address))
+
+
+def test_a_role_given_shows_in_the_menu_at_once(client, cast, django_capture_on_commit_callbacks):
+    client.force_login(cast.member)
+    imports = reverse("territories:import_list")
+    assert imports not in client.get("/carte/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.member.groups.add(Group.objects.get(name=PortalGroup.ANALYST))
+    assert imports in client.get("/carte/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "sql, table",
+    [
+        ('INSERT INTO "knowledge_resource" ("title") VALUES (%s)', "knowledge_resource"),
+        ('INSERT OR IGNORE INTO "accounts_user_groups" VALUES (1, 2)', "accounts_user_groups"),
+        ('  UPDATE "territories_pipelinerun" SET "state" = %s', "territories_pipelinerun"),
+        ('DELETE FROM "committees_post" WHERE "id" = 3', "committees_post"),
+    ],
+)
+def test_every_form_of_write_names_its_table(sql, table):
+    assert generation.WRITE.match(sql).group(1) == table
+    assert generation.WRITE.match('SELECT "x" FROM "knowledge_resource"') is None

@@ -3,14 +3,27 @@
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.models import Committee, CommitteeMembership
 
+# A committee's territory is named, never drawn: its boundary (tens of KB of JSON) stays unread.
+NO_BOUNDARY = ("territory__geometry",)
+
 
 def committees_for_directory(*, user):
-    return Committee.objects.visible_to(user).select_related("territory").order_by("name")
+    return (
+        Committee.objects.visible_to(user)
+        .select_related("territory")
+        .defer(*NO_BOUNDARY)
+        .order_by("name")
+    )
 
 
 def committee_for_reading(*, user, slug):
     """The committee, or Committee.DoesNotExist when `user` may not know of it."""
-    return Committee.objects.visible_to(user).select_related("territory").get(slug=slug)
+    return (
+        Committee.objects.visible_to(user)
+        .select_related("territory")
+        .defer(*NO_BOUNDARY)
+        .get(slug=slug)
+    )
 
 
 def is_member(*, user, committee):
@@ -51,5 +64,6 @@ def committees_for_territory(*, territory, user):
         Committee.objects.visible_to(user)
         .filter(territory__in=territory_ancestor_ids(territory=territory))
         .select_related("territory")
+        .defer(*NO_BOUNDARY)
         .order_by("name")
     )

@@ -16,7 +16,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "pagecache:generation"
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+# INSERT, INSERT OR IGNORE (SQLite's form of an ignored conflict), UPDATE, DELETE: the table.
+WRITE = re.compile(
+    r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE
+)
 
 
 def current():

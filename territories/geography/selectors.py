@@ -12,6 +12,7 @@ def search_territories(query, limit=50):
     return (
         Territory.objects.search(query)
         .select_related("departement", "epci")
+        .defer("geometry", "departement__geometry", "epci__geometry")
         .order_by("level", "name")[:limit]
     )
 

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from territories.choices import Level
 from territories.geography import selectors
@@ -15,19 +16,23 @@ from territories.signals import selectors as signal_selectors
 def territory_detail(request, level, code):
     if level not in Level.values:
         raise Http404
-    # The parents' boundaries (large JSON) are not shown: only the territory's own map.
+    # Boundaries (large JSON) are not drawn here: the map reads its own layer.
     parents = Territory.objects.select_related("region", "departement", "epci").defer(
-        "region__geometry", "departement__geometry", "epci__geometry"
+        "geometry", "region__geometry", "departement__geometry", "epci__geometry"
     )
     territory = get_object_or_404(parents, level=level, code=code)
+    # What is the same for every reader is computed only when the template's kept fragments
+    # miss (see portal.pagecache): lazily.
     context = {
         "territory": territory,
-        "portrait": portrait.portrait(territory),
-        "members": selectors.territory_members(territory=territory),
-        "departements": selectors.epci_departements(epci=territory)
-        if level == Level.EPCI
-        else None,
-        "signals": signal_selectors.territory_signals(territory=territory),
+        "portrait": SimpleLazyObject(lambda: portrait.portrait(territory)),
+        "members": SimpleLazyObject(lambda: list(selectors.territory_members(territory=territory))),
+        "departements": SimpleLazyObject(
+            lambda: list(selectors.epci_departements(epci=territory)) if level == Level.EPCI else []
+        ),
+        "signals": SimpleLazyObject(
+            lambda: list(signal_selectors.territory_signals(territory=territory))
+        ),
         "is_following": signal_selectors.is_following(user=request.user, territory=territory),
         "sections": sections_for(territory, request),
     }
