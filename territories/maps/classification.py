@@ -21,14 +21,27 @@ STD_MULTIPLES = {
 EXACT_JENKS_LIMIT = 5000
 
 
-def natural_breaks(values, k):
-    """Fisher-Jenks breaks; exact up to a few thousand values (a region's communes),
-    sampled beyond (a country's), where the exact algorithm grows with the square."""
-    import mapclassify
+class Breaks:
+    """Upper bounds of classes, as mapclassify's classifiers give them (`bins`)."""
 
-    if len(values) <= EXACT_JENKS_LIMIT:
-        return mapclassify.FisherJenks(values, k=k)
-    return mapclassify.FisherJenksSampled(values, k=k, pct=EXACT_JENKS_LIMIT / len(values))
+    def __init__(self, bins):
+        self.bins = np.asarray(bins, dtype=float)
+
+
+def natural_breaks(values, k):
+    """Fisher-Jenks breaks (jenkspy); exact up to a few thousand values (a region's
+    communes), from a fixed sample beyond (a country's), where the exact algorithm grows with
+    the square. The last bound is always the largest value."""
+    import jenkspy
+
+    values = np.asarray(values, dtype=float)
+    sample = values
+    if len(values) > EXACT_JENKS_LIMIT:
+        sample = np.random.default_rng(0).choice(values, EXACT_JENKS_LIMIT, replace=False)
+        sample = np.concatenate([sample, [values.min(), values.max()]])
+    bins = jenkspy.jenks_breaks(sample, n_classes=k)[1:]
+    bins[-1] = values.max()
+    return Breaks(bins)
 
 
 def class_bounds(values):

@@ -6,6 +6,8 @@ The explorer colours them; manual breaks are checked and applied client-side. Bo
 are built by territories.maps.geometries, images by territories.maps.images.
 """
 
+import hashlib
+import json
 import math
 from collections import defaultdict
 
@@ -19,8 +21,12 @@ from territories.maps.classification import class_bounds
 from territories.maps.geometries import build_geometries, pack
 from territories.maps.models import MapLayer
 from territories.pipeline.models import AggregateValue, PipelineRun
+from territories.pipeline.selectors import published_run_id
 
 MAP_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT]
+# Part of every layer's fingerprint: change it when layer_document() or the classification
+# changes, so that no layer computed the old way is reused.
+LAYER_FORMAT = 2
 
 
 def _layer_rows(run_id, level):
@@ -50,11 +56,16 @@ def _layer_rows(run_id, level):
 
 
 def build_layers(*, run_id):
-    """Store every map layer of this run (replacing what an earlier attempt wrote)."""
+    """Store every map layer of this run (replacing what an earlier attempt wrote).
+
+    A layer whose inputs (values, indicator, periods, codes) are those of the published
+    run's layer is copied from it, with its image: after an import of one file, only the
+    layers of what the file changed are computed again."""
     geometry_stats = build_geometries()
     indicators = {i.pk: i for i in Indicator.objects.all()}
     run = PipelineRun.objects.get(pk=run_id)
-    layers = []
+    previous = _previous_fingerprints(exclude_run_id=run_id)
+    layers, reusable = [], {}
     for level in MAP_LEVELS:
         territories = dict(Territory.objects.filter(level=level).values_list("id", "code"))
         rows = _layer_rows(run_id, level)
@@ -63,6 +74,13 @@ def build_layers(*, run_id):
             periods[indicator_id].append(period)
         for (indicator_id, period), by_territory in rows.items():
             indicator = indicators[indicator_id]
+            key = (indicator_id, level, period)
+            inputs = _fingerprint(
+                indicator, level, period, sorted(periods[indicator_id]), by_territory, territories
+            )
+            if previous.get(key, (None,))[0] == inputs:
+                reusable[key] = (previous[key][1], inputs)
+                continue
             document = layer_document(
                 indicator=indicator,
                 level=level,
@@ -82,12 +100,72 @@ def build_layers(*, run_id):
                     content=content,
                     content_gzip=compressed,
                     etag=etag,
+                    inputs=inputs,
                 )
             )
+    layers += _copies(reusable, run_id=run_id)
     with transaction.atomic():
         MapLayer.objects.filter(run_id=run_id).delete()
         MapLayer.objects.bulk_create(layers, batch_size=200)
-    return {"layers": len(layers), "geometries": geometry_stats}
+    return {
+        "layers": len(layers),
+        "layers_reused": len(reusable),
+        "geometries": geometry_stats,
+    }
+
+
+def _previous_fingerprints(*, exclude_run_id):
+    """(indicator, level, period) → (fingerprint, layer id) of the published run."""
+    previous_run = published_run_id()
+    if previous_run is None or previous_run == exclude_run_id:
+        return {}
+    return {
+        (indicator_id, level, period): (inputs, pk)
+        for pk, indicator_id, level, period, inputs in MapLayer.objects.filter(run_id=previous_run)
+        .exclude(inputs="")
+        .values_list("pk", "indicator_id", "level", "period", "inputs")
+    }
+
+
+def _copies(reusable, *, run_id):
+    by_pk = dict(reusable.values())
+    return [
+        MapLayer(
+            run_id=run_id,
+            indicator_id=layer.indicator_id,
+            level=layer.level,
+            period=layer.period,
+            content=layer.content,
+            content_gzip=layer.content_gzip,
+            etag=layer.etag,
+            image=layer.image,
+            inputs=by_pk[layer.pk],
+        )
+        for layer in MapLayer.objects.filter(pk__in=by_pk)
+    ]
+
+
+def _fingerprint(indicator, level, period, periods, rows, codes):
+    """What a layer document is computed from, hashed. The document also names the run
+    and the time it was computed: a reused layer keeps those of the run that computed it."""
+    described = [
+        LAYER_FORMAT,
+        [
+            getattr(indicator, field)
+            for field in ("slug", "name", "unit", "polarity", "decimals", "source")
+        ],
+        str(indicator.source_vintage),
+        level,
+        period,
+        periods,
+        sorted(
+            [codes.get(tid), value, status, round(coverage or 0.0, 4)]
+            for tid, (value, status, coverage) in rows.items()
+            if tid in codes
+        ),
+    ]
+    encoded = json.dumps(described, default=str, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def layer_document(*, indicator, level, period, periods, rows, codes, run):

@@ -39,6 +39,12 @@ class MapLayer(models.Model):
     content_gzip = models.BinaryField()
     etag = models.CharField(max_length=64)
     image = models.BinaryField(null=True, help_text="PNG of the default classification")
+    inputs = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Fingerprint of what the layer is computed from: a later run whose inputs "
+        "are the same reuses the layer instead of computing it again",
+    )
 
     class Meta:
         constraints = [

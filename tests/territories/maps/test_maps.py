@@ -19,6 +19,7 @@ from territories.geography.models import Territory
 from territories.maps.classification import class_bounds
 from territories.maps.models import LayerGeometry, MapLayer
 from territories.pipeline import services as pipeline
+from territories.pipeline.selectors import published_run_id
 from tests.territories.conftest import REGION_DIR
 from tests.territories.pipeline.test_pipeline import put
 
@@ -110,6 +111,34 @@ def test_a_new_run_is_served_at_once(client, layered):
     assert after["ETag"] != before["ETag"]
     assert json.loads(after.content)["values"]["98005"][0] == 30.0
     assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+def test_only_the_layers_of_what_changed_are_computed_again(layered):
+    def layers():
+        run = published_run_id()
+        return {
+            (layer.indicator.slug, layer.level): (layer.etag, layer.inputs)
+            for layer in MapLayer.objects.filter(run_id=run).select_related("indicator")
+        }
+
+    before = layers()
+    pipeline.recompute_now(reason="nothing changed")
+    assert layers() == before  # every layer reused, inputs and bytes alike
+    IndicatorValue.objects.filter(indicator__slug="chomeurs-15-64", territory__code="98005").update(
+        value=24
+    )
+    pipeline.recompute_now(reason="one count changed")
+    after = layers()
+    changed = {key for key in after if after[key] != before[key]}
+    # The count's layers, and the rate the EPCI and département rebuild from it; the
+    # communes' rates are as imported, unchanged.
+    assert changed == {
+        ("chomeurs-15-64", "commune"),
+        ("chomeurs-15-64", "epci"),
+        ("chomeurs-15-64", "departement"),
+        ("taux-chomage-15-64", "epci"),
+        ("taux-chomage-15-64", "departement"),
+    }
 
 
 @pytest.mark.parametrize(
