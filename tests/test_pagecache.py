@@ -187,3 +187,38 @@ def test_a_role_given_shows_in_the_menu_at_once(client, cast, django_capture_on_
 def test_every_form_of_write_names_its_table(sql, table):
     assert generation.WRITE.match(sql).group(1) == table
     assert generation.WRITE.match('SELECT "x" FROM "knowledge_resource"') is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/carte/",
+        "/indicateurs/population/",
+        "/territoires/comparer/?t=epci/200000001&t=epci/200000002",
+        "/carte/croiser/",
+        "/territoires/signaux/",
+    ],
+)
+def test_territory_pages_keep_their_content_for_members(
+    client, cast, small_geography, address, django_capture_on_commit_callbacks
+):
+    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
+    put(small_geography, "population", values)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.recompute_now(reason="first")
+    client.force_login(cast.member)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(address).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(address)
+    assert len(again) < len(first)
+    assert "Mina Membre" in page.content.decode()  # the header stays personal
+
+
+def test_reviewers_get_their_own_forms_never_a_kept_list(client, cast, small_geography):
+    client.force_login(cast.analyst)
+    client.get("/territoires/signaux/")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/territoires/signaux/")
+    # The list is read again: a reviewer's forms carry their own CSRF token.
+    assert any("territories_weaksignal" in query["sql"] for query in again.captured_queries)

@@ -19,5 +19,9 @@ def indicator_detail(request, slug):
     return render(
         request,
         "territories/indicator_detail.html",
-        {"indicator": indicator, "communes": selectors.commune_coverage(indicator=indicator)},
+        {
+            "indicator": indicator,
+            # Computed only when the kept fragment misses (portal.pagecache).
+            "kept_context": lambda: {"communes": selectors.commune_coverage(indicator=indicator)},
+        },
     )

@@ -102,18 +102,18 @@ def layer_image(request, slug, level, period):
 
 
 def explorer_page(request):
-    state, errors = explorer.state_from(request.GET)
-    return render(
-        request,
-        "territories/explorer.html",
-        {
+    def page():
+        state, errors = explorer.state_from(request.GET)
+        return {
             "state": state,
             "errors": errors,
             "options": explorer.options(),
             "labels": explorer.labels(),
             "tiles_url": settings.MAP_TILES_URL,
-        },
-    )
+        }
+
+    # The same for every reader: computed only when the kept fragment misses (portal.pagecache).
+    return render(request, "territories/explorer.html", {"kept_context": page})
 
 
 @require_GET

@@ -2,7 +2,6 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import SimpleLazyObject
 
 from territories.choices import Level
 from territories.geography import selectors
@@ -21,18 +20,18 @@ def territory_detail(request, level, code):
         "geometry", "region__geometry", "departement__geometry", "epci__geometry"
     )
     territory = get_object_or_404(parents, level=level, code=code)
-    # What is the same for every reader is computed only when the template's kept fragments
-    # miss (see portal.pagecache): lazily.
     context = {
         "territory": territory,
-        "portrait": SimpleLazyObject(lambda: portrait.portrait(territory)),
-        "members": SimpleLazyObject(lambda: list(selectors.territory_members(territory=territory))),
-        "departements": SimpleLazyObject(
-            lambda: list(selectors.epci_departements(epci=territory)) if level == Level.EPCI else []
-        ),
-        "signals": SimpleLazyObject(
-            lambda: list(signal_selectors.territory_signals(territory=territory))
-        ),
+        # What is the same for every reader, computed only when the template's kept
+        # fragments miss (see portal.pagecache).
+        "kept_context": lambda: {
+            "portrait": portrait.portrait(territory),
+            "members": selectors.territory_members(territory=territory),
+            "departements": selectors.epci_departements(epci=territory)
+            if level == Level.EPCI
+            else None,
+            "signals": signal_selectors.territory_signals(territory=territory),
+        },
         "is_following": signal_selectors.is_following(user=request.user, territory=territory),
         "sections": sections_for(territory, request),
     }
@@ -41,17 +40,18 @@ def territory_detail(request, level, code):
 
 def territory_compare(request):
     """Up to four territories side by side, chosen by name or code."""
-    form = CompareForm(request.GET)
-    form.is_valid()  # never refused: what was not found is listed
-    chosen, unknown = form.cleaned_data["t"], form.unknown
-    slots = [t.level + "/" + t.code for t in chosen] + [""] * (MAX_COMPARED - len(chosen))
-    return render(
-        request,
-        "territories/compare.html",
-        {
+
+    def page():
+        form = CompareForm(request.GET)
+        form.is_valid()  # never refused: what was not found is listed
+        chosen, unknown = form.cleaned_data["t"], form.unknown
+        slots = [t.level + "/" + t.code for t in chosen] + [""] * (MAX_COMPARED - len(chosen))
+        return {
             "territories": chosen,
             "rows": portrait.compare(chosen) if chosen else [],
             "unknown": unknown,
             "slots": slots,
-        },
-    )
+        }
+
+    # The same for every reader: computed only when the kept fragment misses (portal.pagecache).
+    return render(request, "territories/compare.html", {"kept_context": page})

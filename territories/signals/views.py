@@ -28,24 +28,33 @@ def _form_prefix(signal):
 
 def signal_list(request):
     filters = SignalFilterForm(request.GET or None)
+    can_review = request.user.has_perm(REVIEW)
+    context = {
+        "filters": filters,
+        # Computed only when the template's kept fragment misses (see portal.pagecache).
+        "kept_context": lambda: _listing(request, filters, can_review),
+        "can_review": can_review,
+        # Reviewers' forms carry their CSRF token: their list is never kept.
+        "keep_off": can_review,
+    }
+    return render(request, "territories/signal_list.html", context)
+
+
+def _listing(request, filters, can_review):
     flagged = signal_selectors.flagged_territories(**filters.filters())
     page = Paginator(flagged, PER_PAGE).get_page(request.GET.get("page"))
-    can_review = request.user.has_perm(REVIEW)
     if can_review:
         for item in page.object_list:
             for signal in item.signals:
                 signal.form = SignalReviewForm(prefix=_form_prefix(signal))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "filters": filters,
+    return {
         "page": page,
         "flagged_count": len(flagged),
         "signal_count": sum(len(item.signals) for item in flagged),
-        "can_review": can_review,
         "query": query.urlencode(),
     }
-    return render(request, "territories/signal_list.html", context)
 
 
 def signal_review(request, pk):

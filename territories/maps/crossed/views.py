@@ -149,6 +149,11 @@ def _legend(result):
 
 @require_GET
 def crossed_page(request):
+    # The same for every reader: computed only when the kept fragment misses (portal.pagecache).
+    return render(request, "territories/crossed.html", {"kept_context": lambda: _page(request)})
+
+
+def _page(request):
     form = _form(request.GET)
     context = {"form": form, "result": None, "nothing": not form.catalogue}
     if form.catalogue and form.is_valid():
@@ -190,7 +195,7 @@ def crossed_page(request):
                 "query": request.GET.urlencode(),
                 "portrait_level": result.level,
             }
-    return render(request, "territories/crossed.html", context)
+    return context
 
 
 def _parameters(result):
