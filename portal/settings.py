@@ -332,6 +332,15 @@ CACHES = {
 # Pages kept for anonymous visitors (portal.pagecache): renewed at every committed write that
 # may show on a page; this bounds only what changes with time alone. 0 turns it off.
 PAGE_CACHE_TTL = env_int("PAGE_CACHE_TTL", 300)
+# Views whose answer is the same for every reader, logged in or not: kept for all.
+PAGE_CACHE_SAME_FOR_EVERYONE = {
+    "territory-list",
+    "territory-detail",
+    "indicator-list",
+    "indicator-detail",
+    "values",
+    "layer-list",
+}
 # Writes to these never change what an anonymous visitor sees.
 PAGE_CACHE_IGNORED_MODELS = [
     "sessions.Session",

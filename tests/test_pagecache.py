@@ -222,3 +222,21 @@ def test_reviewers_get_their_own_forms_never_a_kept_list(client, cast, small_geo
         client.get("/territoires/signaux/")
     # The list is read again: a reviewer's forms carry their own CSRF token.
     assert any("territories_weaksignal" in query["sql"] for query in again.captured_queries)
+
+
+def test_public_read_apis_are_kept_for_everyone(client, cast, small_geography, settings):
+    assert "territory-list" in settings.PAGE_CACHE_SAME_FOR_EVERYONE
+    anonymous = client.get("/api/v1/territories/?level=commune")
+    client.force_login(cast.member)
+    with CaptureQueriesContext(connection) as queries:
+        member = client.get("/api/v1/territories/?level=commune")
+    assert member.content == anonymous.content
+    assert len(queries) == 0
+    # A page with a personal part is not: the member's header is drawn for them.
+    assert "Mina Membre" in client.get("/carte/").content.decode()
+
+
+def test_a_wrong_api_token_is_still_refused(client, small_geography):
+    assert client.get("/api/v1/territories/").status_code == 200
+    refused = client.get("/api/v1/territories/", HTTP_AUTHORIZATION="Token faux")
+    assert refused.status_code == 401

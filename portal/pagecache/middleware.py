@@ -6,6 +6,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re
 
 from portal.pagecache import generation
@@ -20,14 +21,27 @@ def _language(request):
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def _anonymous_get(request):
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-        and len(request.get_full_path()) <= MAX_ADDRESS
+def _keepable_request(request):
+    """A GET whose answer cannot depend on who asks: from an anonymous visitor (no session,
+    no pending message), or to a view the same for everyone (PAGE_CACHE_SAME_FOR_EVERYONE:
+    read APIs of public data). Never with an API token, which must still be checked."""
+    if (
+        request.method != "GET"
+        or "HTTP_AUTHORIZATION" in request.META
+        or len(request.get_full_path()) > MAX_ADDRESS
+    ):
+        return False
+    anonymous = (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
     )
+    return anonymous or _same_for_everyone(request.path_info)
+
+
+def _same_for_everyone(path):
+    try:
+        return resolve(path).view_name in settings.PAGE_CACHE_SAME_FOR_EVERYONE
+    except Resolver404:
+        return False
 
 
 def _key(request, token):
@@ -56,7 +70,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_TTL or not _anonymous_get(request):
+        if not settings.PAGE_CACHE_TTL or not _keepable_request(request):
             return self.get_response(request)
         token = generation.current()
         if token is None:  # the cache is away: compute every page
