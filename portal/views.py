@@ -14,13 +14,16 @@ def home(request):
     readable = (
         Resource.objects.readable_by(request.user)
         .select_related("organisation")
+        # Cards show a title and a summary: the text and its search forms stay unread.
+        .defer("body", "body_html", "search_text", "search_vector")
         .order_by("-published_at")
     )
     return render(
         request,
         "home.html",
         {
-            "axes": axes_with_preconisations(),
+            # The same for every reader: read only when the kept fragment misses.
+            "kept_context": lambda: {"axes": axes_with_preconisations()},
             "featured": readable.filter(featured=True)[:3],
             "latest": readable.filter(featured=False)[:4],
         },

@@ -197,9 +197,10 @@ def test_every_form_of_write_names_its_table(sql, table):
         "/territoires/comparer/?t=epci/200000001&t=epci/200000002",
         "/carte/croiser/",
         "/territoires/signaux/",
+        "/",
     ],
 )
-def test_territory_pages_keep_their_content_for_members(
+def test_pages_keep_what_is_the_same_for_every_member(
     client, cast, small_geography, address, django_capture_on_commit_callbacks
 ):
     values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
