@@ -18,16 +18,16 @@ def site(request):
     user = getattr(request, "user", None)
     if user is None:
         return {"region": loaded_region()}
-    return {"region": loaded_region(), **_navigation(user)}
+    return {"region": loaded_region(), **_navigation(request, user)}
 
 
-def _navigation(user):
+def _navigation(request, user):
     """Which role links the header shows. Three permission checks cost three queries on
     every page; they are kept per person until the next write to the database (a role given
     or taken is a write), like the pages themselves (portal.pagecache)."""
     if not user.is_authenticated:
         return dict.fromkeys(NAVIGATION_PERMISSIONS, False)
-    token = generation.current()
+    token = generation.of_request(request)
     key = f"navigation:{token}:{user.pk}"
     kept = cache.get(key) if token else None
     if kept is None:

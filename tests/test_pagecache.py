@@ -241,3 +241,26 @@ def test_a_wrong_api_token_is_still_refused(client, small_geography):
     assert client.get("/api/v1/territories/").status_code == 200
     refused = client.get("/api/v1/territories/", HTTP_AUTHORIZATION="Token faux")
     assert refused.status_code == 401
+
+
+def test_portrait_sections_are_kept_per_audience_never_shown_beyond_it(
+    client, cast, small_geography
+):
+    secret = Committee.objects.create(
+        name="Comité secret de la région",
+        slug="secret-region",
+        access=CommitteeAccess.PRIVATE,
+        territory=small_geography["region"],
+    )
+    CommitteeMembership.objects.create(committee=secret, user=cast.member)
+    address = small_geography["98001"].get_absolute_url()
+    client.force_login(cast.member)
+    assert "Comité secret de la région" in client.get(address).content.decode()
+    assert "Comité secret de la région" in client.get(address).content.decode()  # kept
+    for other in (cast.other_admin, None):
+        client.logout()
+        if other:
+            client.force_login(other)
+        assert "Comité secret de la région" not in client.get(address).content.decode()
+    client.force_login(cast.curator)
+    assert "Comité secret de la région" in client.get(address).content.decode()

@@ -10,10 +10,10 @@ class CommitteesConfig(AppConfig):
 
     def ready(self):
         from portal.committees.audiences import CommitteeMembershipAudience
-        from portal.committees.sections import territory_section
+        from portal.committees.sections import territory_section, territory_section_audience
         from portal.knowledge.resources.audiences import register_committee_audience
         from territories.portraits.sections import register_section
 
-        register_section(territory_section)
+        register_section(territory_section, audience=territory_section_audience)
         # The knowledge base (below) asks who sits on which committee through this hook.
         register_committee_audience(CommitteeMembershipAudience())

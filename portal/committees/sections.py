@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from portal.committees import selectors
+from portal.committees.models import Committee
 
 
 def territory_section(territory, request):
@@ -17,3 +18,17 @@ def territory_section(territory, request):
         "template": "committees/_territory_committees.html",
         "committees": committees,
     }
+
+
+def territory_section_audience(request):
+    """The section lists the committees the reader may know of (Committee.objects.visible_to):
+    the same for visitors, for curators, and for people sitting on the same committees."""
+    from portal.accounts.rules import is_curator
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return "visitor"
+    if is_curator(user):
+        return "curator"
+    seats = sorted(Committee.objects.of(user).values_list("pk", flat=True))
+    return "member:" + ",".join(map(str, seats))

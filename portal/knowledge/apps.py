@@ -9,8 +9,11 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from portal.knowledge.curation import tasks  # noqa: F401 - registers the job tasks
-        from portal.knowledge.resources.sections import territory_section
+        from portal.knowledge.resources.sections import (
+            territory_section,
+            territory_section_audience,
+        )
         from portal.knowledge.search import tasks as search_tasks  # noqa: F401
         from territories.portraits.sections import register_section
 
-        register_section(territory_section)
+        register_section(territory_section, audience=territory_section_audience)

@@ -31,6 +31,15 @@ def current():
     return token
 
 
+def of_request(request):
+    """current(), read once per request (every kept fragment of a page asks for it)."""
+    if request is None:
+        return current()
+    if not hasattr(request, "_pagecache_generation"):
+        request._pagecache_generation = current()
+    return request._pagecache_generation
+
+
 def renew():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 

@@ -2,13 +2,14 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from territories.choices import Level
 from territories.geography import selectors
 from territories.geography.models import Territory
 from territories.portraits import portrait
 from territories.portraits.forms import MAX_COMPARED, CompareForm
-from territories.portraits.sections import sections_for
+from territories.portraits.sections import audience_of, sections_for
 from territories.signals import selectors as signal_selectors
 
 
@@ -33,7 +34,9 @@ def territory_detail(request, level, code):
             "signals": signal_selectors.territory_signals(territory=territory),
         },
         "is_following": signal_selectors.is_following(user=request.user, territory=territory),
-        "sections": sections_for(territory, request),
+        # What other apps add depends on the reader: kept per audience, computed on a miss.
+        "sections": SimpleLazyObject(lambda: sections_for(territory, request)),
+        "sections_audience": audience_of(request),
     }
     return render(request, "territories/territory_detail.html", context)
 

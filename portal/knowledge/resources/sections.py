@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.knowledge.resources.selectors import resources_for_territory
+from portal.knowledge.resources.visibility import audience_key
 
 
 def territory_section(territory, request):
@@ -19,3 +20,8 @@ def territory_section(territory, request):
         "search_url": reverse("knowledge:search")
         + f"?territoire={territory.level}/{territory.code}",
     }
+
+
+def territory_section_audience(request):
+    """The section lists what the reader may read: it is the same for the same audience."""
+    return audience_key(getattr(request, "user", None))

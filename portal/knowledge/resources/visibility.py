@@ -33,6 +33,17 @@ def audience_q(user):
     )
 
 
+def audience_key(user):
+    """A text equal for two people who may read the same published resources (audience_q):
+    visitor, curator, or a logged-in person with the committees they sit on."""
+    if user is None or not user.is_authenticated:
+        return "visitor"
+    if _is_curator(user):
+        return "curator"
+    seats = sorted(committee_audience().sits_on(user).values_list("pk", flat=True))
+    return "member:" + ",".join(map(str, seats))
+
+
 class ResourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ResourceStatus.PUBLISHED)

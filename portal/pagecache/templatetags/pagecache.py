@@ -32,7 +32,8 @@ class KeepNode(template.Node):
 
     def render(self, context):
         ttl = settings.PAGE_CACHE_TTL
-        token = generation.current() if ttl and not context.get("keep_off") else None
+        keeping = ttl and not context.get("keep_off")
+        token = generation.of_request(context.get("request")) if keeping else None
         if token is None:
             return self._render(context)
         varying = "|".join(str(v.resolve(context)) for v in self.vary_on)
