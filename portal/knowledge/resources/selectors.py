@@ -4,7 +4,10 @@ Who may read what is decided in visibility.py (Resource.objects.readable_by / vi
 
 import difflib
 
+from django.db.models import Prefetch
+
 from portal.knowledge.models import Resource
+from territories.geography.models import Territory
 from territories.geography.selectors import territory_ancestor_ids
 
 SNAPSHOT_FIELDS = ("title", "summary", "body", "kind", "external_url")
@@ -21,7 +24,14 @@ def resource_for_reading(*, user, slug):
     return (
         Resource.objects.visible_to(user)
         .select_related("organisation", "created_by", "committee")
-        .prefetch_related("authors", "themes", "preconisations", "territories", "indicators")
+        .prefetch_related(
+            "authors",
+            "themes",
+            "preconisations",
+            # Territories are named and linked, never drawn: their boundaries stay unread.
+            Prefetch("territories", queryset=Territory.objects.defer("geometry")),
+            "indicators",
+        )
         .get(slug=slug)
     )
 
