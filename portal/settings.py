@@ -329,9 +329,11 @@ CACHES = {
     )
 }
 
-# Pages kept for anonymous visitors (portal.pagecache): renewed at every committed write that
-# may show on a page; this bounds only what changes with time alone. 0 turns it off.
-PAGE_CACHE_TTL = env_int("PAGE_CACHE_TTL", 300)
+# Pages and fragments kept (portal.pagecache): renewed at every committed write that may show
+# on a page; this bounds only what changes with time alone. 0 turns keeping off, as it is by
+# default without Redis: a cache of each process's own would not hear of another process's
+# writes (a recompute published by the worker).
+PAGE_CACHE_TTL = env_int("PAGE_CACHE_TTL", 300 if REDIS_URL else 0)
 # Views whose answer is the same for every reader, logged in or not: kept for all.
 PAGE_CACHE_SAME_FOR_EVERYONE = {
     "territory-list",

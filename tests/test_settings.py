@@ -110,3 +110,12 @@ def test_make_run_takes_a_port():
     assert result.returncode == 0, result.stderr
     assert "--port 8001" in result.stdout
     assert "http://127.0.0.1:8001" in result.stdout
+
+
+def test_pages_are_kept_only_in_a_cache_every_process_shares():
+    # Without Redis each process has a cache of its own, deaf to the worker's writes.
+    show = "from django.conf import settings; print(settings.PAGE_CACHE_TTL)"
+    alone = manage("shell", "-c", show, DEBUG="true", REDIS_URL="")
+    shared = manage("shell", "-c", show, DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/14")
+    assert alone.stdout.strip().splitlines()[-1] == "0"
+    assert shared.stdout.strip().splitlines()[-1] == "300"
