@@ -27,9 +27,9 @@ def _navigation(request, user):
     or taken is a write), like the pages themselves (portal.pagecache)."""
     if not user.is_authenticated:
         return dict.fromkeys(NAVIGATION_PERMISSIONS, False)
-    token = generation.of_request(request)
+    token = generation.of_request(request) if settings.PAGE_CACHE_TTL else None
     key = f"navigation:{token}:{user.pk}"
-    kept = cache.get(key) if token else None
+    kept = cache.get(key) if token else None  # None: keeping is off, or the cache is away
     if kept is None:
         kept = {name: user.has_perm(perm) for name, perm in NAVIGATION_PERMISSIONS.items()}
         if token:

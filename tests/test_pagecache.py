@@ -29,6 +29,16 @@ def kept(settings):
 
 
 @pytest.fixture
+def run_published(small_geography, django_capture_on_commit_callbacks):
+    """Populations of the small région, recomputed and published (committed)."""
+    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
+    put(small_geography, "population", values)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.recompute_now(reason="first")
+    return small_geography
+
+
+@pytest.fixture
 def resource(cast, organisation):
     return published(cast, organisation, title="Accueil de jour à Laval")
 
@@ -62,12 +72,8 @@ def test_an_uncommitted_write_leaves_the_kept_page(client, cast, resource):
 
 
 def test_a_new_run_shows_as_soon_as_it_is_published(
-    client, small_geography, django_capture_on_commit_callbacks
+    client, small_geography, run_published, django_capture_on_commit_callbacks
 ):
-    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
-    put(small_geography, "population", values)
-    with django_capture_on_commit_callbacks(execute=True):
-        pipeline.recompute_now(reason="first")
     address = "/api/v1/values/?indicator=population&level=region&period=2021"
     assert client.get(address).json()[0]["value"] == 1000
     IndicatorValue.objects.filter(territory=small_geography["98001"]).update(value=1100)
@@ -146,12 +152,8 @@ def _digits(response):
 
 
 def test_a_portrait_is_kept_for_members_too_and_shows_the_new_run(
-    client, cast, small_geography, django_capture_on_commit_callbacks, django_assert_num_queries
+    client, cast, small_geography, run_published, django_capture_on_commit_callbacks
 ):
-    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
-    put(small_geography, "population", values)
-    with django_capture_on_commit_callbacks(execute=True):
-        pipeline.recompute_now(reason="first")
     client.force_login(cast.member)
     address = small_geography["epci_a"].get_absolute_url()
     with CaptureQueriesContext(connection) as first:
@@ -200,13 +202,7 @@ def test_every_form_of_write_names_its_table(sql, table):
         "/",
     ],
 )
-def test_pages_keep_what_is_the_same_for_every_member(
-    client, cast, small_geography, address, django_capture_on_commit_callbacks
-):
-    values = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250}
-    put(small_geography, "population", values)
-    with django_capture_on_commit_callbacks(execute=True):
-        pipeline.recompute_now(reason="first")
+def test_pages_keep_what_is_the_same_for_every_member(client, cast, address, run_published):
     client.force_login(cast.member)
     with CaptureQueriesContext(connection) as first:
         assert client.get(address).status_code == 200

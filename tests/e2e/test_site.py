@@ -54,3 +54,18 @@ def test_the_job_page_follows_progress_until_the_end(page, live_server):
     assert progress.get_attribute("value") == "100"
     assert page.locator(".job-state").inner_text() == "Terminée"
     assert page.console_errors == []
+
+
+def test_a_visitor_switches_language_and_stays_on_the_page(page, settings):
+    # Pages are kept for visitors here: each language must still get its own.
+    settings.PAGE_CACHE_TTL = 300
+    page.goto("/accessibilite/")
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_url("**/accessibilite/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_url("**/accessibilite/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.console_errors == []
