@@ -114,6 +114,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out request into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Logged-in readers of pages kept per audience: after authentication and CSRF (each
+    # reader's own token is put in), inside GZip (each answer compressed).
+    "portal.pagecache.middleware.AudiencePageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -342,6 +345,24 @@ PAGE_CACHE_SAME_FOR_EVERYONE = {
     "indicator-detail",
     "values",
     "layer-list",
+}
+# Pages kept for logged-in readers too, per audience: view name → the function naming what the
+# page depends on for a reader beyond its personal parts (portal.pagecache.audiences).
+PAGE_CACHE_PER_AUDIENCE = {
+    "home": "portal.knowledge.resources.visibility.reader_audience",
+    "knowledge:search": "portal.knowledge.resources.visibility.reader_audience",
+    "knowledge:preconisation_list": "portal.knowledge.resources.visibility.reader_audience",
+    "knowledge:preconisation_detail": "portal.knowledge.resources.visibility.reader_audience",
+    "knowledge:resource_detail": "portal.knowledge.resources.views.detail_audience",
+    "committees:detail": "portal.committees.views.detail_audience",
+    "territories:territory_detail": "territories.portraits.views.portrait_audience",
+    "signals:list": "territories.signals.views.list_audience",
+    "territories:search": "portal.pagecache.audiences.everyone",
+    "territories:explorer": "portal.pagecache.audiences.everyone",
+    "territories:compare": "portal.pagecache.audiences.everyone",
+    "territories:crossed": "portal.pagecache.audiences.everyone",
+    "territories:indicator_list": "portal.pagecache.audiences.everyone",
+    "territories:indicator_detail": "portal.pagecache.audiences.everyone",
 }
 # Writes to these never change what an anonymous visitor sees.
 PAGE_CACHE_IGNORED_MODELS = [

@@ -260,3 +260,119 @@ def test_portrait_sections_are_kept_per_audience_never_shown_beyond_it(
         assert "Comité secret de la région" not in client.get(address).content.decode()
     client.force_login(cast.curator)
     assert "Comité secret de la région" in client.get(address).content.decode()
+
+
+# Pages kept per audience for logged-in readers (PAGE_CACHE_PER_AUDIENCE, pagecache.holes).
+
+
+def _token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_an_audience_shares_a_page_each_reader_with_their_own_header_and_token(
+    cast, run_published, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    first, second = Client(), Client(enforce_csrf_checks=True)
+    first.force_login(cast.member)
+    second.force_login(cast.other_admin)
+    drawn = first.get("/carte/").content.decode()
+    second.get("/")  # their roles, for the menu, are kept for them
+    with django_assert_max_num_queries(1):  # the session's person; nothing of the page
+        kept = second.get("/carte/").content.decode()
+    assert "Omar Autre" in kept and "Mina Membre" not in kept
+    assert "Mina Membre" in drawn and "Omar Autre" not in drawn
+    # The same page around the header and the tokens.
+    assert re.sub(r"<!--personal.*?/personal-->", "", drawn, flags=re.S).replace(
+        _token(drawn), ""
+    ) == re.sub(r"<!--personal.*?/personal-->", "", kept, flags=re.S).replace(_token(kept), "")
+    # The kept page's token is the reader's own: their logout form works.
+    assert second.post("/compte/logout/", {"csrfmiddlewaretoken": _token(kept)}).status_code == 302
+    assert "Omar Autre" not in second.get("/carte/").content.decode()
+
+
+def test_a_kept_page_compressed_reads_as_the_page(client, cast, run_published):
+    client.force_login(cast.member)
+    plain = client.get("/carte/").content.decode()
+    compressed = client.get("/carte/", HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    unpacked = gzip.decompress(compressed.content).decode()
+    assert unpacked.replace(_token(unpacked), "") == plain.replace(_token(plain), "")
+
+
+def test_a_portrait_tells_each_reader_whether_they_follow_and_shows_their_message(
+    client, cast, small_geography, django_capture_on_commit_callbacks
+):
+    territory = small_geography["98001"]
+    address = territory.get_absolute_url()
+    client.force_login(cast.other_admin)
+    assert "Suivre ce territoire" in client.get(address).content.decode()
+    client.force_login(cast.member)
+    assert "Suivre ce territoire" in client.get(address).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        followed = client.post(
+            reverse("signals:follow", args=[territory.level, territory.code]), follow=True
+        )
+    page = followed.content.decode()
+    assert "Ne plus suivre ce territoire" in page
+    assert "Vous recevrez un e-mail" in page  # the pending message, drawn once
+    assert "Vous recevrez un e-mail" not in client.get(address).content.decode()
+    client.force_login(cast.other_admin)
+    page = client.get(address).content.decode()
+    assert "Suivre ce territoire" in page and "Ne plus suivre" not in page
+
+
+def test_a_resource_is_kept_for_its_readers_never_with_its_workflow(client, cast, resource):
+    address = resource.get_absolute_url()
+    revisions = reverse("knowledge:resource_revisions", args=[resource.slug])
+    for reader in (cast.other_admin, cast.analyst):
+        client.force_login(reader)
+        assert revisions not in client.get(address).content.decode()
+    client.force_login(cast.member)  # its author
+    assert revisions in client.get(address).content.decode()
+    client.force_login(cast.curator)
+    assert "Demander des modifications" in client.get(address).content.decode()
+
+
+def test_a_committee_page_follows_where_each_reader_stands(
+    client, cast, django_capture_on_commit_callbacks
+):
+    committee = Committee.objects.create(
+        name="Comité ouvert", slug="ouvert", access=CommitteeAccess.PUBLIC
+    )
+    CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    address = committee.get_absolute_url()
+    client.force_login(cast.member)
+    assert "Quitter le comité" in client.get(address).content.decode()
+    client.force_login(cast.other_admin)
+    page = client.get(address).content.decode()
+    assert "Quitter le comité" not in page and "Demander à rejoindre" in page
+    client.force_login(cast.member)
+    assert "Quitter le comité" in client.get(address).content.decode()
+
+
+def test_personal_parts_are_templates_under_personal(rf):
+    from django.template import Context, Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load pagecache %}{% personal "base.html" %}').render(Context())
+
+
+def test_forms_carry_their_token_only_through_the_csrf_token_tag():
+    """A kept page's CSRF tokens are found by the field the tag draws; any other use of the
+    token would be served to another reader."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    roots = [Path(settings.BASE_DIR)]
+    found = [
+        str(path)
+        for root in roots
+        for path in root.glob("**/templates/**/*.html")
+        if ".venv" not in path.parts
+        and re.search(r"csrf_token(?!\s*%\})|get_token", path.read_text())
+    ]
+    assert found == []

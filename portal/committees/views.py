@@ -11,6 +11,7 @@ from portal.committees.membership.selectors import (
 )
 from portal.committees.models import Committee
 from portal.knowledge.resources.selectors import resources_for_committee
+from portal.knowledge.resources.visibility import audience_key
 
 
 def committee_list(request):
@@ -18,29 +19,54 @@ def committee_list(request):
     return render(request, "committees/committee_list.html", {"committees": committees})
 
 
+def _reader(user, committee):
+    """Where `user` stands towards the committee: all that its page depends on for them."""
+    seat = seat_of(user=user, committee=committee)
+    return {
+        "is_member": seat is not None,
+        "seat": seat,
+        "pending_request": None if seat else pending_request_of(user=user, committee=committee),
+        "can_join": rules.test_rule("committees.ask_to_join", user, committee),
+        "can_manage": user.has_perm("committees.manage_members", committee),
+        "can_read_forum": rules.test_rule("committees.read_forum", user, committee),
+        "can_see_members": selectors.can_see_members(user=user, committee=committee),
+        "reads_as": audience_key(user),  # the shared resources it lists
+    }
+
+
+def detail_audience(request, slug):
+    """A committee's page is kept for the readers who stand alike towards it (portal.pagecache):
+    the same seat (role, suspension), request, rights and reading audience."""
+    try:
+        committee = selectors.committee_for_reading(user=request.user, slug=slug)
+    except Committee.DoesNotExist:
+        return None
+    reader = _reader(request.user, committee)
+    seat, pending = reader.pop("seat"), reader.pop("pending_request")
+    if seat is not None:
+        reader["seat"] = (seat.role, seat.is_suspended, seat.suspended_until)
+    if pending is not None:
+        reader["pending_request"] = pending.created_at.date()
+    return repr(sorted(reader.items()))
+
+
 def committee_detail(request, slug):
     try:
         committee = selectors.committee_for_reading(user=request.user, slug=slug)
     except Committee.DoesNotExist:
         raise Http404 from None
-    can_see_members = selectors.can_see_members(user=request.user, committee=committee)
-    seat = seat_of(user=request.user, committee=committee)
+    reader = _reader(request.user, committee)
     return render(
         request,
         "committees/committee_detail.html",
         {
             "committee": committee,
-            "is_member": seat is not None,
-            "seat": seat,
-            "pending_request": None
-            if seat
-            else pending_request_of(user=request.user, committee=committee),
-            "can_join": rules.test_rule("committees.ask_to_join", request.user, committee),
-            "can_manage": request.user.has_perm("committees.manage_members", committee),
-            "can_read_forum": rules.test_rule("committees.read_forum", request.user, committee),
+            **reader,
             "latest_threads": latest_threads(committee=committee, user=request.user),
             "coordinators": selectors.coordinators_of(committee=committee),
-            "members": members_with_organisations(committee=committee) if can_see_members else None,
+            "members": members_with_organisations(committee=committee)
+            if reader["can_see_members"]
+            else None,
             "resources": resources_for_committee(committee=committee, user=request.user),
         },
     )

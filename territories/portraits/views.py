@@ -13,6 +13,13 @@ from territories.portraits.sections import audience_of, sections_for
 from territories.signals import selectors as signal_selectors
 
 
+def portrait_audience(request, level, code):
+    """A portrait is kept for the readers who see the same sections and alike follow the
+    territory or not (portal.pagecache)."""
+    following = signal_selectors.follows(user=request.user, level=level, code=code)
+    return f"{audience_of(request)};following={following}"
+
+
 def territory_detail(request, level, code):
     if level not in Level.values:
         raise Http404

@@ -108,6 +108,15 @@ def is_following(*, user, territory):
     return TerritoryFollow.objects.filter(user=user, territory=territory).exists()
 
 
+def follows(*, user, level, code):
+    """is_following, for a territory known by its level and code."""
+    if user is None or not user.is_authenticated:
+        return False
+    return TerritoryFollow.objects.filter(
+        user=user, territory__level=level, territory__code=code
+    ).exists()
+
+
 def signals_for_api():
     """The published run's signals, annotated with their current review status."""
     latest = SignalReview.objects.filter(

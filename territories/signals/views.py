@@ -26,6 +26,12 @@ def _form_prefix(signal):
     return f"s{signal.pk}"
 
 
+def list_audience(request):
+    """The list is the same for every reader but reviewers, whose forms are their own
+    (portal.pagecache)."""
+    return None if request.user.has_perm(REVIEW) else ""
+
+
 def signal_list(request):
     filters = SignalFilterForm(request.GET or None)
     can_review = request.user.has_perm(REVIEW)

@@ -12,6 +12,7 @@ from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource
 from portal.knowledge.resources import attachments, selectors, services
 from portal.knowledge.resources.forms import AttachmentForm, ResourceForm, RevisionsCompareForm
+from portal.knowledge.resources.visibility import audience_key
 
 
 def visible_or_404(request, slug):
@@ -21,10 +22,31 @@ def visible_or_404(request, slug):
         raise Http404 from None
 
 
+def _rights(user, resource):
+    """What `user` may do with the resource beyond reading it."""
+    return {
+        "can_see_history": user.has_perm("knowledge.view_resource_history", resource),
+        "can_edit": user.has_perm("knowledge.change_resource", resource),
+        "can_submit": user.has_perm("knowledge.submit_resource", resource),
+        "can_review": user.has_perm("knowledge.review_resource", resource),
+    }
+
+
+def detail_audience(request, slug):
+    """A resource's page is kept per reading audience for those who may only read it; its
+    authors and curators get their own, with its workflow (portal.pagecache)."""
+    try:
+        resource = selectors.resource_for_reading(user=request.user, slug=slug)
+    except Resource.DoesNotExist:
+        return None
+    if any(_rights(request.user, resource).values()):
+        return None
+    return audience_key(request.user)
+
+
 def resource_detail(request, slug, template="knowledge/resource_detail.html"):
     resource = visible_or_404(request, slug)
-    user = request.user
-    can_see_history = user.has_perm("knowledge.view_resource_history", resource)
+    rights = _rights(request.user, resource)
     return render(
         request,
         template,
@@ -32,11 +54,10 @@ def resource_detail(request, slug, template="knowledge/resource_detail.html"):
             "resource": resource,
             "attachments": resource.attachments.all(),
             "is_stale": curation.resource_is_stale(resource=resource),
-            "events": curation.review_history(resource=resource) if can_see_history else None,
-            "can_see_history": can_see_history,
-            "can_edit": user.has_perm("knowledge.change_resource", resource),
-            "can_submit": user.has_perm("knowledge.submit_resource", resource),
-            "can_review": user.has_perm("knowledge.review_resource", resource),
+            "events": curation.review_history(resource=resource)
+            if rights["can_see_history"]
+            else None,
+            **rights,
             "review_form": ReviewForm(),
         },
     )

@@ -44,6 +44,11 @@ def audience_key(user):
     return "member:" + ",".join(map(str, seats))
 
 
+def reader_audience(request, *args, **kwargs):
+    """The audience of a page that lists what its reader may read (portal.pagecache)."""
+    return audience_key(request.user)
+
+
 class ResourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ResourceStatus.PUBLISHED)

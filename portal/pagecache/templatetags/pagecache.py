@@ -9,6 +9,9 @@ fragment needs and costs to compute, the view gives as one callable in the conte
 `kept_context`, returning a dict: it is called only when a fragment is missing, once per
 page, and its names are then available inside the fragments. A view turns keeping off for a
 reader (whose fragment would carry a CSRF token, say) with `keep_off`.
+
+`{% personal "personal/account_nav.html" %}`: a part of the page drawn for each reader even
+when the page is kept for an audience (portal.pagecache.holes).
 """
 
 import hashlib
@@ -18,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from portal.pagecache import generation
+from portal.pagecache import generation, holes
 
 register = template.Library()
 COMPUTED = "pagecache.kept_context"
@@ -67,3 +70,11 @@ def keep(parser, token):
     return KeepNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, name):
+    if not name.startswith(holes.HOLE_DIRECTORY):
+        raise template.TemplateSyntaxError("{% personal %} draws templates under personal/.")
+    html = context.template.engine.get_template(name).render(context)
+    return holes.wrap(name, html)
