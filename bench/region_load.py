@@ -2,6 +2,7 @@
 then recompute again with nothing changed, where every map layer is reused."""
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -12,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main():
-    env = {**os.environ, "DEBUG": "true"}
+    # As a deployment runs it: DEBUG off (no query log kept), so a throwaway key.
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
     if "DATABASE_URL" not in env:
         folder = tempfile.mkdtemp(prefix="cohesion-bench-")
         env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
