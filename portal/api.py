@@ -4,6 +4,7 @@ from rest_framework import routers
 
 from jobs.api import router as jobs_router
 from portal.accounts.api import router as accounts_router
+from portal.accounts.notifications.api import router as notifications_router
 from portal.knowledge.reference.api import router as knowledge_router
 from portal.knowledge.resources.api import router as resources_router
 from territories.api import ValuesView
@@ -15,6 +16,7 @@ APP_ROUTERS = (
     knowledge_router,
     resources_router,
     accounts_router,
+    notifications_router,
     jobs_router,
 )
 for app_router in APP_ROUTERS:

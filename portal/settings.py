@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "knowledge.remind_stale",
         "schedule": crontab(hour=7, minute=0),
     },
+    # What people chose to receive as a daily digest, before the working day.
+    "notifications-send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A job not started after this delay is sent again by the sweep.
@@ -373,6 +378,10 @@ PAGE_CACHE_IGNORED_MODELS = [
     "account.EmailConfirmation",
     "authtoken.Token",
     "committees.ThreadReadState",
+    # Notifications show only in their reader's header and list, which are drawn for them.
+    "accounts.Notification",
+    "accounts.NotificationPreference",
+    "accounts.Presence",
     "jobs.Job",
     "jobs.WorkerHeartbeat",
     # A run's rows show only once the run is published, which is itself a write.

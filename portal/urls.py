@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("compte/", include("allauth.urls")),
     path("", include("portal.accounts.urls")),
+    path("", include("portal.accounts.notifications.urls")),
     path("", include("portal.knowledge.urls")),
     path("", include("portal.committees.urls")),
     path("", include("jobs.urls")),

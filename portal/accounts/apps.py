@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Register this app's Celery tasks in every process, not only in workers.
         from portal.accounts import tasks  # noqa: F401
+        from portal.accounts.notifications import hooks
+        from portal.accounts.notifications import tasks as notification_tasks  # noqa: F401
+
+        hooks.register()

@@ -19,3 +19,11 @@ class PortalGroup(models.TextChoices):
 
     CURATOR = "curators", _("Curators")
     ANALYST = "analysts", _("Analysts")
+
+
+class Delivery(models.TextChoices):
+    """How a person wants a kind of notification delivered."""
+
+    IN_APP = "in_app", _("In the portal only")
+    IMMEDIATE = "immediate", _("By e-mail at once")
+    DIGEST = "digest", _("In a daily e-mail digest")

@@ -250,3 +250,11 @@ class Invitation(models.Model):
     @property
     def is_usable(self):
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+# The capabilities' models, registered under this app's label.
+from portal.accounts.notifications.models import (  # noqa: E402, F401
+    Notification,
+    NotificationPreference,
+    Presence,
+)

@@ -15,5 +15,27 @@ class CommitteesConfig(AppConfig):
         from territories.portraits.sections import register_section
 
         register_section(territory_section, audience=territory_section_audience)
+        _register_notifications()
         # The knowledge base (below) asks who sits on which committee through this hook.
         register_committee_audience(CommitteeMembershipAudience())
+
+
+def _register_notifications():
+    from portal.accounts.choices import Delivery
+    from portal.accounts.notifications import kinds
+    from portal.committees.following import services as following
+    from portal.committees.forums import services as forums
+    from portal.committees.membership import services as membership
+    from portal.committees.moderation import services as moderation
+    from portal.committees.selectors import readable_committee_ids
+
+    kinds.register(following.MENTIONS, _("Mentions of you in the forums"))
+    kinds.register(following.REPLIES, _("Replies to your posts"))
+    kinds.register(
+        following.FOLLOWED, _("New posts in the threads you follow"), default=Delivery.DIGEST
+    )
+    kinds.register(membership.JOIN_REQUESTS, _("Requests to join the committees you coordinate"))
+    kinds.register(membership.MEMBERSHIP, _("Your place in committees: answers, changes"))
+    kinds.register(moderation.REPORTS, _("Reported posts in the committees you coordinate"))
+    kinds.register(forums.MODERATION, _("Moderation of your posts"))
+    kinds.register_scope("committee", readable_committee_ids)

@@ -23,3 +23,34 @@ class PostStatus(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     DELETED = "deleted", _("Deleted by its author")
     HIDDEN = "hidden", _("Hidden by the moderation")
+
+
+class FollowLevel(models.TextChoices):
+    """How closely a person follows a committee's forum or one of its threads."""
+
+    FOLLOW = "follow", _("Follow: told of every post")
+    NORMAL = "normal", _("Normal: told of mentions and replies to my posts")
+    SILENT = "silent", _("Silent: told of nothing")
+
+
+class ReportReason(models.TextChoices):
+    ABUSE = "abuse", _("Abuse")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    PERSONAL_DATA = "personal_data", _("Personal data")
+    OTHER = "other", _("Other")
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("Post hidden")
+    UNHIDE = "unhide", _("Post shown again")
+    AUTO_HIDE = "auto_hide", _("Post hidden after three reports")
+    REPORTS_DISMISSED = "dismiss", _("Reports dismissed, post kept")
+    LOCK = "lock", _("Thread closed")
+    UNLOCK = "unlock", _("Thread reopened")
+    PIN = "pin", _("Thread pinned")
+    UNPIN = "unpin", _("Thread unpinned")
+    SLOW = "slow", _("Thread slowed down")
+    MOVE = "move", _("Thread moved")
+    SUSPEND = "suspend", _("Member suspended")
+    REINSTATE = "reinstate", _("Member reinstated")
+    REMOVE = "remove", _("Member removed")

@@ -1,5 +1,7 @@
 """Reads about committees: which ones a person may see, their members, their resources."""
 
+import rules
+
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.models import Committee, CommitteeMembership
 
@@ -67,3 +69,15 @@ def committees_for_territory(*, territory, user):
         .defer(*NO_BOUNDARY)
         .order_by("name")
     )
+
+
+def readable_committee_ids(user, idents):
+    """Those of the committee ids (text) whose forum `user` may read: the notifications'
+    scope « committee » (portal.accounts.notifications.kinds)."""
+    ids = [int(ident) for ident in idents if ident.isdigit()]
+    committees = Committee.objects.filter(pk__in=ids).defer(*NO_BOUNDARY)
+    return {
+        str(committee.pk)
+        for committee in committees
+        if rules.test_rule("committees.read_forum", user, committee)
+    }

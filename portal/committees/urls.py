@@ -1,8 +1,10 @@
 from django.urls import path
 
 from portal.committees import views
+from portal.committees.following.urls import urlpatterns as following_urls
 from portal.committees.forums.urls import urlpatterns as forums_urls
 from portal.committees.membership.urls import urlpatterns as membership_urls
+from portal.committees.moderation.urls import urlpatterns as moderation_urls
 
 app_name = "committees"
 
@@ -10,5 +12,8 @@ urlpatterns = [
     path("comites/", views.committee_list, name="list"),
     path("comites/<slug:slug>/", views.committee_detail, name="detail"),
     *membership_urls,
+    # Before the forums' « sujets/<pk>/<action>/ » and « messages/<id>/<action>/ »:
+    *following_urls,
+    *moderation_urls,
     *forums_urls,
 ]

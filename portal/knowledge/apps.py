@@ -17,3 +17,12 @@ class KnowledgeConfig(AppConfig):
         from territories.portraits.sections import register_section
 
         register_section(territory_section, audience=territory_section_audience)
+        _register_notifications()
+
+
+def _register_notifications():
+    from portal.accounts.notifications import kinds
+    from portal.knowledge.curation import services as curation
+
+    kinds.register(curation.CURATION_STEPS, _("The review of the resources you wrote"))
+    kinds.register(curation.STALE_REVIEWS, _("Resources past their review date (curators)"))

@@ -108,24 +108,27 @@ def _audience_function(view_name):
     return import_string(dotted) if dotted else None
 
 
-def _audience(request, token):
-    """What the page at this address depends on for this reader, beyond its personal parts
-    (PAGE_CACHE_PER_AUDIENCE), or None when it is not kept for them. Worked out once per
-    reader, address and generation: any write that could change it renews the generation."""
+def _kept_view(request):
+    """The address's view and its audience function, when its page may be kept for this
+    logged-in reader; else None. The person is not read for the views never kept."""
     if (
         request.method != "GET"
-        or not request.user.is_authenticated
         or "HTTP_AUTHORIZATION" in request.META
         or len(request.get_full_path()) > MAX_ADDRESS
     ):
         return None
     match = _match(request)
-    if match is None:
-        return None
-    audience = _audience_function(match.view_name)
+    audience = _audience_function(match.view_name) if match is not None else None
     # A pending message is shown once, on the next page drawn: that page is drawn.
-    if audience is None or len(get_messages(request)):
+    if audience is None or not request.user.is_authenticated or len(get_messages(request)):
         return None
+    return match, audience
+
+
+def _audience(request, token, match, audience):
+    """What the page at this address depends on for this reader, beyond its personal parts
+    (PAGE_CACHE_PER_AUDIENCE), or None when it is not kept for them. Worked out once per
+    reader, address and generation: any write that could change it renews the generation."""
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     key = f"pagecache:reader:{token}:{request.user.pk}:{address}"
     known = cache.get(key)
@@ -146,10 +149,9 @@ class AudiencePageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_TTL or not request.user.is_authenticated:
-            return self.get_response(request)
-        token = generation.of_request(request)
-        audience = _audience(request, token) if token is not None else None
+        kept_view = _kept_view(request) if settings.PAGE_CACHE_TTL else None
+        token = generation.of_request(request) if kept_view else None
+        audience = _audience(request, token, *kept_view) if token is not None else None
         if audience is None:
             return self.get_response(request)
         address = f"{audience}|{request.get_host()}{request.get_full_path()}"

@@ -15,6 +15,20 @@ from territories.pipeline.models import PipelineRun
 from territories.signals.models import TerritoryFollow, WeakSignal
 
 
+def _email(*, user, subject, body, summary, path):
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+
+
+# How a follower is told. The portal's notifications (an app above this one) put their own
+# here, so that followers find it in their list and get it as they chose: a callable taking
+# the person, the subject, the whole e-mail's text, a short summary and the page's path.
+DELIVERY = {"send": _email}
+
+
+def register_delivery(send):
+    DELIVERY["send"] = send
+
+
 def _previous_published_run_id(run):
     queryset = PipelineRun.objects.filter(state=RunState.SUCCEEDED, pk__lt=run.pk)
     return queryset.order_by("-pk").values_list("pk", flat=True).first()
@@ -58,18 +72,19 @@ def notify_followers(*, run_id):
                 new_signals[user_id].append(signal)
         users = {user.pk: user for user in get_user_model().objects.filter(pk__in=new_signals)}
         sent = 0
-        url = settings.SITE_URL.rstrip("/") + reverse("signals:list")
+        path = reverse("signals:list")
+        url = settings.SITE_URL.rstrip("/") + path
         with translation.override(settings.LANGUAGE_CODE):
             for user_id, user_signals in new_signals.items():
                 user = users[user_id]
                 context = {"user": user, "signals": user_signals, "url": url, "run": run}
                 subject = render_to_string("territories/email/signals_subject.txt", context)
-                body = render_to_string("territories/email/signals_message.txt", context)
-                send_mail(
-                    settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-                    body,
-                    None,
-                    [user.email],
+                DELIVERY["send"](
+                    user=user,
+                    subject=" ".join(subject.split()),
+                    body=render_to_string("territories/email/signals_message.txt", context),
+                    summary=render_to_string("territories/email/signals_summary.txt", context),
+                    path=path,
                 )
                 sent += 1
         run.stats = {**run.stats, "notified": sent}

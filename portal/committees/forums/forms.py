@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.committees.choices import FollowLevel
 from portal.committees.forums.services import MAX_BODY
 
 MARKDOWN_HELP = _(
-    "Markdown: **bold**, *italics*, lists with -, links [text](https://…), quotes with >."
+    "Markdown: **bold**, *italics*, lists with -, links [text](https://…), quotes with >. "
+    "Mention a member with @[First Last]: type @ to choose from the committee's members."
 )
 
 
@@ -15,6 +17,7 @@ class PostForm(forms.Form):
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class ThreadForm(PostForm):
@@ -30,3 +33,7 @@ class HideForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(),
     )
+
+
+class FollowForm(forms.Form):
+    level = forms.ChoiceField(label=_("Follow"), choices=FollowLevel.choices)

@@ -48,6 +48,8 @@ class Thread(models.Model):
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
+    # Slow mode: at most one post per person in this many seconds (0: off).
+    slow_mode_seconds = models.PositiveIntegerField(_("slow mode (seconds)"), default=0)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = ThreadQuerySet.as_manager()
@@ -71,6 +73,10 @@ class Thread(models.Model):
         return reverse("committees:thread", args=[self.committee.slug, self.pk])
 
     @property
+    def slow_mode_minutes(self):
+        return max(1, self.slow_mode_seconds // 60)
+
+    @property
     def reply_count(self):
         return max(self.post_count - 1, 0)
 
@@ -88,6 +94,10 @@ class Post(models.Model):
     )
     body = models.TextField(_("message"))
     body_html = models.TextField(editable=False)
+    # The post this one answers (written from its « quote » link): its author is told.
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=PostStatus.choices, default=PostStatus.VISIBLE
     )

@@ -14,13 +14,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.committees.choices import PostStatus
+from portal.committees.choices import ModerationAction, PostStatus
+from portal.committees.following import services as following
+from portal.committees.forums import mentions
 from portal.committees.forums.models import Post, PostRevision, Thread, ThreadReadState
 from portal.committees.membership.selectors import seat_of
 from portal.committees.membership.services import notify, portal_language
-from portal.knowledge.markdown import markdown_to_html
+from portal.committees.moderation import log
 
 MAX_BODY = 20000
+MODERATION = "committees.moderation"
 
 
 def delete_window():
@@ -76,13 +79,16 @@ def read_state_advance(*, user, thread, post_id, previous):
     _read_up_to(user=user, thread=thread, post_id=post_id)
 
 
-def _add_post(*, user, thread, body, now):
+def _add_post(*, user, thread, body, now, reply_to=None):
+    """Add a post, follow the thread for its writer, and tell the people it concerns. The
+    writer's warnings about mentions are on the post (`mention_warnings`)."""
     post = Post.objects.create(
         thread=thread,
         author=user,
         organisation=_organisation_of(user),
         body=body,
-        body_html=markdown_to_html(body),
+        body_html=mentions.rendered(body),
+        reply_to=reply_to if reply_to is not None and reply_to.thread_id == thread.pk else None,
         created_at=now,
     )
     Thread.objects.filter(pk=thread.pk).update(
@@ -92,6 +98,9 @@ def _add_post(*, user, thread, body, now):
         last_poster=user,
     )
     _read_up_to(user=user, thread=thread, post_id=post.pk)
+    following.follow_on_writing(user=user, thread=thread)
+    mentioned, post.mention_warnings = mentions.resolve(body=body, committee=thread.committee)
+    following.post_told(post=post, thread=thread, mentioned=mentioned)
     return post
 
 
@@ -111,20 +120,28 @@ def thread_create(*, user, committee, title, body):
             created_at=now,
             last_activity_at=now,
         )
-        _add_post(user=user, thread=thread, body=body, now=now)
+        post = _add_post(user=user, thread=thread, body=body, now=now)
     thread.refresh_from_db()
+    thread.mention_warnings = post.mention_warnings
     return thread
 
 
-def post_create(*, user, thread, body):
-    """Reply to a thread."""
+def post_create(*, user, thread, body, reply_to=None):
+    """Reply to a thread (to one of its posts, `reply_to`, whose author is told)."""
     require_posting(user=user, committee=thread.committee)
     body = _clean_body(body)
     with transaction.atomic():
-        locked = Thread.objects.select_for_update().values_list("is_locked", flat=True)
-        if locked.get(pk=thread.pk):
+        current = (
+            Thread.objects.select_for_update()
+            .only("is_locked", "slow_mode_seconds", "committee")
+            .get(pk=thread.pk)
+        )
+        if current.is_locked:
             raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
-        post = _add_post(user=user, thread=thread, body=body, now=timezone.now())
+        now = timezone.now()
+        current.committee = thread.committee
+        require_pace(user=user, thread=current, now=now)
+        post = _add_post(user=user, thread=thread, body=body, now=now, reply_to=reply_to)
     return post
 
 
@@ -163,7 +180,7 @@ def post_edit(*, user, post, body):
             replaced_at=now,
             replaced_by=user,
         )
-        post.body, post.body_html, post.edited_at = body, markdown_to_html(body), now
+        post.body, post.body_html, post.edited_at = body, mentions.rendered(body), now
         post.save(update_fields=["body", "body_html", "edited_at"])
     return post
 
@@ -192,15 +209,25 @@ def post_delete(*, user, post):
     return post
 
 
-def post_hide(*, user, post, reason=""):
-    """A coordinator hides a post; readers see « message masqué par la modération »."""
+def post_hide(*, user, post, reason="", automatic=False):
+    """A coordinator hides a post (or the reports do, `automatic`); readers see « message
+    masqué par la modération », the author is told why."""
     committee = post.thread.committee
-    _require_moderator(user=user, committee=committee)
+    if not automatic:
+        _require_moderator(user=user, committee=committee)
     if not post.is_visible:
         raise ValidationError(_("This post is not shown: there is nothing to hide."), code="state")
-    post.status, post.hidden_at, post.hidden_by = PostStatus.HIDDEN, timezone.now(), user
+    post.status, post.hidden_at = PostStatus.HIDDEN, timezone.now()
+    post.hidden_by = None if automatic else user
     post.hidden_reason = (reason or "").strip()[:500]
     post.save(update_fields=["status", "hidden_at", "hidden_by", "hidden_reason"])
+    log.record(
+        committee=committee,
+        actor=None if automatic else user,
+        action=ModerationAction.AUTO_HIDE if automatic else ModerationAction.HIDE,
+        post=post,
+        reason=post.hidden_reason,
+    )
     with portal_language():
         body = _(
             "The coordinators of %(committee)s hid your post in the thread « %(thread)s »."
@@ -215,11 +242,13 @@ def post_hide(*, user, post, reason=""):
             subject=_("Your post was hidden"),
             body=body,
             path=post.get_absolute_url(),
+            kind=MODERATION,
+            committee=committee,
         )
     return post
 
 
-def post_unhide(*, user, post):
+def post_unhide(*, user, post, reason=""):
     _require_moderator(user=user, committee=post.thread.committee)
     if not post.is_hidden:
         raise ValidationError(_("This post is not hidden."), code="state")
@@ -230,6 +259,13 @@ def post_unhide(*, user, post):
         "",
     )
     post.save(update_fields=["status", "hidden_at", "hidden_by", "hidden_reason"])
+    log.record(
+        committee=post.thread.committee,
+        actor=user,
+        action=ModerationAction.UNHIDE,
+        post=post,
+        reason=reason,
+    )
     return post
 
 
@@ -237,6 +273,8 @@ def thread_lock(*, user, thread, locked):
     _require_moderator(user=user, committee=thread.committee)
     thread.is_locked = locked
     thread.save(update_fields=["is_locked"])
+    action = ModerationAction.LOCK if locked else ModerationAction.UNLOCK
+    log.record(committee=thread.committee, actor=user, action=action, thread=thread)
     return thread
 
 
@@ -244,4 +282,33 @@ def thread_pin(*, user, thread, pinned):
     _require_moderator(user=user, committee=thread.committee)
     thread.is_pinned = pinned
     thread.save(update_fields=["is_pinned"])
+    action = ModerationAction.PIN if pinned else ModerationAction.UNPIN
+    log.record(committee=thread.committee, actor=user, action=action, thread=thread)
     return thread
+
+
+def require_pace(*, user, thread, now):
+    """Slow mode: refuse a post within the thread's interval after the person's last one
+    (coordinators are not slowed)."""
+    if not thread.slow_mode_seconds or user.has_perm("committees.moderate_forum", thread.committee):
+        return
+    last = (
+        Post.objects.filter(thread=thread, author=user)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    allowed = last + timedelta(seconds=thread.slow_mode_seconds)
+    if now < allowed:
+        raise PermissionDenied(
+            _(
+                "This thread is slowed down: one post every %(minutes)s minutes per person. "
+                "You can write again at %(time)s."
+            )
+            % {
+                "minutes": max(1, thread.slow_mode_seconds // 60),
+                "time": f"{timezone.localtime(allowed):%H:%M}",
+            }
+        )

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.committees.choices import CommitteeAccess
+from portal.committees.following import selectors as following
 from portal.committees.forums import selectors, services
-from portal.committees.forums.forms import HideForm, PostForm, ThreadForm
+from portal.committees.forums.forms import FollowForm, HideForm, PostForm, ThreadForm
 from portal.committees.forums.models import Post, Thread
 from portal.committees.membership.views import committee_or_404
+from portal.committees.moderation.forms import SlowForm
 
 
 class _LoginFirst(Exception):
@@ -84,8 +86,14 @@ def forum(request, slug):
             "page": page,
             "threads": threads,
             "can_post": _can_post(request, committee),
+            "follow_form": _follow_form(request, committee),
         },
     )
+
+
+def _follow_form(request, committee, thread=None):
+    level = following.level_of(user=request.user, committee=committee, thread=thread)
+    return FollowForm(initial={"level": level}) if level else None
 
 
 def _int(value):
@@ -122,6 +130,7 @@ def thread(request, slug, pk):
         post.thread = thread
         post.can_delete = services.can_delete(user=request.user, post=post)
     can_post = _can_post(request, committee)
+    can_reply = can_post and not thread.is_locked
     return render(
         request,
         "committees/forums/thread.html",
@@ -130,9 +139,12 @@ def thread(request, slug, pk):
             "thread": thread,
             "page": page,
             "can_post": can_post,
-            "can_reply": can_post and not thread.is_locked,
+            "can_reply": can_reply,
             "can_moderate": request.user.has_perm("committees.moderate_forum", committee),
             "form": PostForm(),
+            "follow_form": _follow_form(request, committee, thread),
+            "slow_form": SlowForm(),
+            "mentionable": following.mentionable(committee=committee) if can_reply else None,
         },
     )
 
@@ -161,9 +173,17 @@ def thread_create(request, slug):
             form.add_error(None, error)
         else:
             messages.success(request, _("Thread started."))
+            for warning in thread.mention_warnings:
+                messages.warning(request, warning)
             return redirect(thread)
     return render(
-        request, "committees/forums/thread_form.html", {"committee": committee, "form": form}
+        request,
+        "committees/forums/thread_form.html",
+        {
+            "committee": committee,
+            "form": form,
+            "mentionable": following.mentionable(committee=committee),
+        },
     )
 
 
@@ -178,16 +198,24 @@ def reply(request, slug, pk):
     if quoted:
         post = Post.objects.filter(pk=quoted, thread=thread).select_related("author").first()
         if post is not None:
-            initial["body"] = services.quote_of(post=post)
+            initial = {"body": services.quote_of(post=post), "reply_to": post.pk}
     form = PostForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        answered = form.cleaned_data.get("reply_to")
         try:
             post = services.post_create(
-                user=request.user, thread=thread, body=form.cleaned_data["body"]
+                user=request.user,
+                thread=thread,
+                body=form.cleaned_data["body"],
+                reply_to=Post.objects.filter(pk=answered, thread=thread).first()
+                if answered
+                else None,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            for warning in post.mention_warnings:
+                messages.warning(request, warning)
             return redirect(post.get_absolute_url())
     elif request.method == "GET":
         if not _can_post(request, committee):
@@ -197,7 +225,13 @@ def reply(request, slug, pk):
     return render(
         request,
         "committees/forums/post_form.html",
-        {"committee": committee, "thread": thread, "form": form, "mode": "reply"},
+        {
+            "committee": committee,
+            "thread": thread,
+            "form": form,
+            "mode": "reply",
+            "mentionable": following.mentionable(committee=committee),
+        },
     )
 
 

@@ -6,38 +6,41 @@ import logging
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.committees.choices import CommitteeRole, JoinRequestStatus
+from portal.accounts.notifications import services as notifications
+from portal.committees.choices import CommitteeRole, JoinRequestStatus, ModerationAction
 from portal.committees.membership.models import JoinRequest
 from portal.committees.membership.selectors import seat_of
 from portal.committees.models import CommitteeMembership
+from portal.committees.moderation import log
 
 logger = logging.getLogger(__name__)
 
 
-def notify(*, recipient, subject, body, path=""):
-    """Tell a person something about a committee, by e-mail after the transaction commits.
+MEMBERSHIP = "committees.membership"
+JOIN_REQUESTS = "committees.join_request"
 
-    The single place where committees tell people things: the in-app notification centre
-    will replace it. Callers build `subject` and `body` inside `portal_language()`.
-    """
-    if recipient is None or not recipient.is_active or not recipient.email:
-        return
-    if path:
-        body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{path}"
-    email = recipient.email
 
-    def send():
-        try:
-            send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [email])
-        except Exception:  # a mail server that fails must not turn a done write into an error
-            logger.exception("Committee notification to %s not sent", email)
+def notify(*, recipient, subject, body, path="", kind=MEMBERSHIP, committee=None):
+    """Tell a person something about their place in a committee (portal.accounts
+    notifications, delivered as they chose). Naming the committee hides the notification
+    from them if they can no longer read it. Callers build `subject` and `body` inside
+    `portal_language()`."""
+    notifications.notify(
+        recipients=[recipient],
+        kind=kind,
+        title=subject,
+        body=body,
+        path=path,
+        scope=committee_scope(committee) if committee is not None else "",
+    )
 
-    transaction.on_commit(send)
+
+def committee_scope(committee):
+    return f"committee:{committee.pk}"
 
 
 def portal_language():
@@ -75,7 +78,14 @@ def join_request_create(*, user, committee, message=""):
     for seat in CommitteeMembership.objects.filter(
         committee=committee, role=CommitteeRole.COORDINATOR
     ).select_related("user"):
-        notify(recipient=seat.user, subject=subject, body=body, path=_manage_path(committee))
+        notify(
+            recipient=seat.user,
+            subject=subject,
+            body=body,
+            path=_manage_path(committee),
+            kind=JOIN_REQUESTS,
+            committee=committee,
+        )
     return join_request
 
 
@@ -111,6 +121,7 @@ def join_request_accept(*, user, join_request):
             body=_("Your request to join the committee %(committee)s was accepted.")
             % {"committee": committee.name},
             path=committee.get_absolute_url(),
+            committee=committee,
         )
     return join_request
 
@@ -157,6 +168,7 @@ def member_seat(*, user, committee, person, role=CommitteeRole.MEMBER):
             body=_("%(coordinator)s added you to the committee %(committee)s.")
             % {"coordinator": user.display_name, "committee": committee.name},
             path=committee.get_absolute_url(),
+            committee=committee,
         )
     return seat
 
@@ -198,6 +210,9 @@ def member_remove(*, user, seat):
                 code="last_coordinator",
             )
         seat.delete()
+        log.record(
+            committee=committee, actor=user, action=ModerationAction.REMOVE, person=seat.user
+        )
     with portal_language():
         notify(
             recipient=seat.user,
@@ -217,6 +232,13 @@ def member_suspend(*, user, seat, until):
         raise ValidationError(_("You cannot suspend yourself."), code="self")
     seat.suspended_until = until
     seat.save(update_fields=["suspended_until"])
+    log.record(
+        committee=committee,
+        actor=user,
+        action=ModerationAction.SUSPEND,
+        person=seat.user,
+        reason=_("until %(date)s") % {"date": f"{timezone.localtime(until):%d/%m/%Y}"},
+    )
     with portal_language():
         notify(
             recipient=seat.user,
@@ -227,6 +249,7 @@ def member_suspend(*, user, seat, until):
             )
             % {"committee": committee.name, "date": f"{timezone.localtime(until):%d/%m/%Y}"},
             path=committee.get_absolute_url(),
+            committee=committee,
         )
     return seat
 
@@ -235,4 +258,7 @@ def member_reinstate(*, user, seat):
     _require_manager(user=user, committee=seat.committee)
     seat.suspended_until = None
     seat.save(update_fields=["suspended_until"])
+    log.record(
+        committee=seat.committee, actor=user, action=ModerationAction.REINSTATE, person=seat.user
+    )
     return seat

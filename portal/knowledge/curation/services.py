@@ -7,14 +7,15 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.services import job_enqueue
 from portal.accounts.choices import PortalGroup
+from portal.accounts.notifications import services as notifications
 from portal.knowledge.choices import ResourceStatus, ReviewAction
 from portal.knowledge.curation import tasks
 from portal.knowledge.curation.selectors import stale_resources
@@ -133,45 +134,50 @@ def resource_feature(*, user, resource, featured):
     return resource
 
 
-def _send(*, template, context, recipients):
-    with translation.override(settings.LANGUAGE_CODE):
+CURATION_STEPS = "knowledge.curation_step"
+STALE_REVIEWS = "knowledge.stale_review"
+
+
+def _tell(*, template, context, recipients, kind, path):
+    """Tell people of a step of the workflow (portal.accounts notifications, delivered as each
+    chose), in the portal's language."""
+    with notifications.portal_language():
         subject = render_to_string(f"knowledge/resource_email_{template}_subject.txt", context)
         body = render_to_string(f"knowledge/resource_email_{template}_message.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body, None, list(recipients))
+    notifications.notify(
+        recipients=recipients, kind=kind, title=" ".join(subject.split()), body=body, path=path
+    )
 
 
 def authors_notify(*, event_id):
-    """E-mail the authors that their resource moved a step in the workflow."""
+    """Tell the authors that their resource moved a step in the workflow."""
     event = ReviewEvent.objects.select_related("resource", "author").get(pk=event_id)
-    recipients = [
-        a.email for a in event.resource.authors.filter(is_active=True) if a != event.author
-    ]
+    recipients = [a for a in event.resource.authors.filter(is_active=True) if a != event.author]
     if not recipients:
         return {"sent": 0}
     site = settings.SITE_URL.rstrip("/")
-    context = {
-        "event": event,
-        "resource": event.resource,
-        "url": site + event.resource.get_absolute_url(),
-    }
-    _send(template="step", context=context, recipients=recipients)
+    path = event.resource.get_absolute_url()
+    context = {"event": event, "resource": event.resource, "url": site + path}
+    _tell(template="step", context=context, recipients=recipients, kind=CURATION_STEPS, path=path)
     return {"sent": len(recipients)}
 
 
 def stale_resources_remind():
-    """E-mail curators the list of published resources past their review date."""
+    """Tell curators of the published resources past their review date."""
     resources = list(stale_resources())
     if not resources:
         return {"sent": 0}
-    curators = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=PortalGroup.CURATOR)
-        .values_list("email", flat=True)
+    curators = list(
+        get_user_model().objects.filter(is_active=True, groups__name=PortalGroup.CURATOR)
     )
-    recipients = sorted(set(curators))
-    if not recipients:
+    if not curators:
         return {"sent": 0}
     site = settings.SITE_URL.rstrip("/")
-    context = {"resources": resources, "site": site}
-    _send(template="stale", context=context, recipients=recipients)
-    return {"sent": len(recipients), "resources": len(resources)}
+    _tell(
+        template="stale",
+        context={"resources": resources, "site": site},
+        recipients=curators,
+        kind=STALE_REVIEWS,
+        path=reverse("knowledge:resource_queue"),
+    )
+    return {"sent": len(curators), "resources": len(resources)}

@@ -1,0 +1,90 @@
+"""A person's notifications: the list, their preferences, and the unsubscribe link."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from portal.accounts.notifications import kinds, selectors, services
+from portal.accounts.notifications.forms import MarkReadForm, PreferencesForm
+
+PER_PAGE = 30
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(selectors.notifications_for(user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for notification in page.object_list:
+        notification.kind_label = kinds.kind(notification.kind).label
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "unread": selectors.unread_count(user=request.user)},
+    )
+
+
+@login_required
+def notification_open(request, pk):
+    """Mark one notification read and go where it points."""
+    notification = get_object_or_404(selectors.notifications_for(user=request.user), pk=pk)
+    services.mark_read(user=request.user, ids=[notification.pk])
+    target = notification.path
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect("notifications:list")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This notification does not exist."))
+        return redirect("notifications:list")
+    chosen = form.cleaned_data["notification"]
+    count = services.mark_read(user=request.user, ids=[chosen] if chosen else None)
+    if not chosen:
+        messages.success(request, _("All your notifications are marked read."))
+    elif not count:
+        messages.info(request, _("This notification was already read."))
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(
+        request.POST or None, preferences=selectors.preferences_of(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        for kind, delivery in form.cleaned_data.items():
+            services.preference_set(user=request.user, kind=kind, delivery=delivery)
+        messages.success(request, _("Your choices were saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the proof; mail clients post it (RFC 8058) logged out
+def unsubscribe(request, token):
+    """One click: the page's button, or the mail client's List-Unsubscribe-Post."""
+    try:
+        _user, kind = services.read_unsubscribe_token(token)
+    except ValidationError as error:
+        return render(request, "notifications/unsubscribe.html", {"error": error}, status=400)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        done = True
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"kind": kinds.kind(kind), "done": done},
+    )
