@@ -48,6 +48,8 @@ ENV = {
     "LOG_LEVEL": "WARNING",
 }
 RESULT = re.compile(r"RESULT (.*)")
+# Pages for a logged-in person only (a visitor is sent to the login page).
+LOGGED_IN_ONLY = {"notifications"}
 
 # What the shell prints for the pages: paths that depend on the loaded data.
 DISCOVER = """
@@ -107,6 +109,7 @@ def pages(found):
         "crossed indicators (EPCI)": "/carte/croiser/?x=taux-pauvrete&y=part-familles-monoparentales&niveau=epci",
         "committee forum": found["forum"],
         "forum thread": found["thread"],
+        "notifications": "/notifications/",
         "API territories (communes)": "/api/v1/territories/?level=commune",
         "API values (EPCI)": "/api/v1/values/?indicator=taux-pauvrete&level=epci&period=2021",
         "API territory": found["api_territory"],
@@ -263,6 +266,8 @@ def main():
         wait_until_up(PORT, "/healthz")
         for name, path in chosen.items():
             for who, who_cookie in (("anonymous", None), ("logged in", cookie)):
+                if who == "anonymous" and name in LOGGED_IN_ONLY:
+                    continue
                 status = status_of(PORT, path, who_cookie)
                 figures = wrk(PORT, path, duration=arguments.duration, cookie=who_cookie)
                 goal = 1 / 3 if who == "anonymous" else 1 / 10

@@ -85,6 +85,7 @@ def test_the_queue_hides_with_a_reason_told_to_the_author_and_logs_it(client, ca
     client.force_login(cast.org_admin)
     page = client.get(reverse("committees:moderation", args=[trio.public.slug])).content.decode()
     assert "Un avis tranché." in page and "Données personnelles" in page
+    assert "Ouvrons le débat." not in page  # the thread's first post was never reported
     client.post(
         reverse("committees:moderation_resolve", args=[trio.public.slug, post.pk, "masquer"]),
         {"reason": "Un numéro de téléphone"},

@@ -1,6 +1,8 @@
-"""Committee journey in a real browser: a member asks to join a restricted committee, the
-coordinator accepts, the member starts a thread, another member sees it unread, opens it
-and replies. The pages pass the automated WCAG rules on the way, on a phone-sized screen too."""
+"""Committee journeys in a real browser: a member asks to join a restricted committee, the
+coordinator accepts, the member starts a thread mentioning another member (chosen from the
+list that typing @ opens), who sees the bell's count, opens the thread at the first unread
+post and replies; a member reports a post, the coordinator hides it, the author is told and
+the log shows it. The pages pass the automated WCAG rules on the way, on a phone too."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -64,14 +66,26 @@ def test_join_accept_start_a_thread_read_it_unread_and_reply(page, cast):
     page.goto("/comites/mayenne/forum/")
     page.locator("a[href='/comites/mayenne/forum/nouveau/']").click()
     page.locator("[name=title]").fill("Aide alimentaire l'été")
-    page.locator("[name=body]").fill("Qui reste ouvert en **août** ?")
+    body = page.locator("[name=body]")
+    body.fill("Qui reste ouvert en **août** ? ")
+    body.press_sequentially("@om")  # the committee's members are proposed
+    page.get_by_role("option", name="Omar Autre").wait_for()
+    accessible(page)
+    body.press("Enter")
+    assert body.input_value().endswith("@[Omar Autre] ")
     page.locator("main form button[type=submit]").click()
     page.get_by_role("heading", name="Aide alimentaire l'été").wait_for()
-    assert page.locator(".post .prose strong").inner_text() == "août"
+    assert page.locator(".post .prose strong").first.inner_text() == "août"
+    assert page.locator(".post .prose strong").nth(1).inner_text() == "@Omar Autre"
     thread = Thread.objects.get()
 
     log_out(page)
     log_in(page, cast.other_admin.email)
+    page.goto("/")
+    assert page.locator(".bell-count").inner_text().startswith("1")  # the mention
+    page.locator("a.bell").click()
+    assert "vous a mentionné" in page.locator(".notification").first.inner_text()
+    accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto("/comites/mayenne/forum/")
     item = page.locator(".thread-item", has_text="Aide alimentaire l'été")
@@ -107,4 +121,51 @@ def test_a_post_address_reaches_its_page(page, cast):
     page.wait_for_url(f"**/sujets/{thread.pk}/?post={last.pk}#post-{last.pk}")
     assert page.locator(f"#post-{last.pk}").is_visible()
     assert "Message 24" in page.locator(f"#post-{last.pk}").inner_text()
+    assert page.console_errors == []
+
+
+def test_a_report_reaches_the_coordinator_who_hides_the_post_and_the_log_shows_it(page, cast):
+    from portal.committees.forums import services
+
+    committee = Committee.objects.create(name="Comité ouvert", slug="ouvert")
+    CommitteeMembership.objects.create(
+        committee=committee, user=cast.org_admin, role=CommitteeRole.COORDINATOR
+    )
+    CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    thread = services.thread_create(
+        user=cast.org_admin, committee=committee, title="Permanences", body="Vos horaires ?"
+    )
+    post = services.post_create(
+        user=cast.member, thread=thread, body="Appelez Jean au 06 12 34 56 78."
+    )
+
+    log_in(page, cast.other_admin.email)
+    page.goto(thread.get_absolute_url())
+    page.locator(f"#post-{post.pk} a[href$='/signaler/']").click()
+    accessible(page)
+    page.get_by_label("Données personnelles").check()
+    page.locator("main form button[type=submit]").click()
+    page.locator(".message-success").wait_for()
+
+    log_out(page)
+    log_in(page, cast.org_admin.email)
+    page.goto("/")
+    page.locator("a.bell").click()  # the report, and the reply in the thread they started
+    assert "Un message a été signalé" in page.locator(".notifications").inner_text()
+    page.goto("/comites/ouvert/moderation/")
+    accessible(page)
+    assert "06 12 34 56 78" in page.locator(".report-card").inner_text()
+    page.get_by_label("Motif, communiqué à l'auteur").fill("Un numéro de téléphone personnel")
+    page.locator(".report-card form button.button-danger").click()
+    page.locator(".message-success").wait_for()
+    page.goto("/comites/ouvert/moderation/journal/")
+    accessible(page)
+    assert "Un numéro de téléphone personnel" in page.locator("table").inner_text()
+
+    log_out(page)
+    log_in(page, cast.member.email)
+    page.goto(thread.get_absolute_url())
+    assert "Message masqué par la modération" in page.locator(f"#post-{post.pk}").inner_text()
+    page.goto("/notifications/")
+    assert "Un numéro de téléphone personnel" in page.locator(".notifications").inner_text()
     assert page.console_errors == []

@@ -7,7 +7,13 @@ from portal.committees.moderation.models import ModerationEntry, Report
 def reported_posts(*, committee):
     """The committee's posts with open reports, most reported first, each with its reports."""
     posts = list(
-        Post.objects.filter(thread__committee=committee, reports__resolved_at__isnull=True)
+        # One filter, one join: a report that exists and is open (isnull alone would also
+        # match the posts without any report).
+        Post.objects.filter(
+            thread__committee=committee,
+            reports__isnull=False,
+            reports__resolved_at__isnull=True,
+        )
         .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
         .select_related("thread", "author")
         .order_by("-open_reports", "-created_at")

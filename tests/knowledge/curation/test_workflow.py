@@ -48,11 +48,14 @@ def test_only_curators_publish_feature_archive(cast, organisation, persona):
     assert Resource.objects.get(pk=resource.pk).status == ResourceStatus.SUBMITTED
 
 
-def test_stale_reminder_mails_curators(cast, organisation):
+def test_stale_reminder_mails_curators(cast, organisation, django_capture_on_commit_callbacks):
     resource = published(cast, organisation)
     Resource.objects.filter(pk=resource.pk).update(review_date="2020-01-01")
     mail.outbox.clear()
-    assert services.stale_resources_remind()["sent"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.stale_resources_remind()["sent"] == 1
+    # In the curators' notifications, and by e-mail as they chose (at once by default).
+    assert cast.curator.notifications.get().kind == services.STALE_REVIEWS
     assert mail.outbox[0].to == [cast.curator.email]
     assert resource.title in mail.outbox[0].body
     assert selectors.review_queue()["stale"][0].pk == resource.pk
