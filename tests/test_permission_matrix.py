@@ -81,6 +81,11 @@ MATRIX = [
     ("knowledge:resource_mine", logged_in(200)),
     ("knowledge:resource_queue", {**everyone(403), "visitor": 302, "curator": 200, "admin": 200}),
     ("committees:list", everyone(200)),
+    ("notifications:list", logged_in(200)),
+    ("notifications:preferences", logged_in(200)),
+    # The signed link works logged out, for anyone who holds it (it is in their e-mail).
+    ("unsubscribe_link_of_member", everyone(200)),
+    ("unsubscribe_link_altered", everyone(400)),
     ("private_committee_of_member", {**everyone(404), "member": 200, "curator": 200, "admin": 200}),
 ]
 
@@ -108,6 +113,16 @@ JOINERS = {
     "restricted": {**logged_in(200), "member": 302, "org_admin": 302},
     "private": {**logged_in(404), "member": 302, "org_admin": 302, "curator": 403, "admin": 403},
 }
+# Moderation: coordinators of the committee, and administrators who may read it.
+MODERATORS = {
+    **COORDINATORS,
+    "private": {**logged_in(404), "org_admin": 200, "member": 403},
+}
+REPORTERS = {
+    "public": logged_in(200),
+    "restricted": {**logged_in(403), **SEATED, "curator": 200, "admin": 200},
+    "private": {**logged_in(404), **SEATED},
+}
 FORUM_PAGES = {
     "forum": READERS,
     "thread": READERS,
@@ -121,6 +136,15 @@ FORUM_PAGES = {
     },
     "members": COORDINATORS,
     "join": JOINERS,
+    "report": REPORTERS,
+    "moderation": MODERATORS,
+    "moderation_log": MODERATORS,
+    "thread_move": MODERATORS,
+    # The committees one moderates: administrators all, coordinators theirs.
+    "moderation_overview": {
+        key: {**logged_in(403), "org_admin": 200, "admin": 200}
+        for key in ("public", "restricted", "private")
+    },
 }
 MATRIX += [
     (f"forum:{page}:{access}", expected[access])
@@ -135,6 +159,13 @@ def private_committee(*, member):
     )
     CommitteeMembership.objects.create(committee=committee, user=member)
     return committee.get_absolute_url()
+
+
+def unsubscribe_link(person):
+    from portal.accounts.notifications import services as notifications
+
+    token = notifications.unsubscribe_token(user=person, kind="committees.mention")
+    return reverse("notifications:unsubscribe", args=[token])
 
 
 def forum_url(name, *, member, coordinator):
@@ -163,6 +194,9 @@ def forum_url(name, *, member, coordinator):
         "reply": [access, post.thread_id],
         "post_edit": [access, post.pk],
         "post_history": [access, post.pk],
+        "report": [access, post.pk],
+        "thread_move": [access, post.thread_id],
+        "moderation_overview": [],
     }.get(page, [access])
     return reverse(f"committees:{page}", args=arguments)
 
@@ -180,6 +214,8 @@ def resolve(name, organisation, job, invitation):
         "invitation_accept": lambda: invitation.get_absolute_url(),
         "job_detail_of_member": lambda: reverse("jobs:detail", args=[job.pk]),
         "private_committee_of_member": lambda: private_committee(member=job.created_by),
+        "unsubscribe_link_of_member": lambda: unsubscribe_link(job.created_by),
+        "unsubscribe_link_altered": lambda: unsubscribe_link(job.created_by)[:-3] + "xx/",
         "territory_detail": lambda: Territory.objects.get_or_create(
             level="commune", code="72181", defaults={"name": "Le Mans"}
         )[0].get_absolute_url(),
