@@ -4,7 +4,7 @@ from django.core.cache import cache
 from portal.accounts.notifications import selectors as notifications
 from portal.accounts.notifications import services as notification_services
 from portal.pagecache import generation
-from territories.geography.selectors import loaded_region
+from territories.geography.selectors import REGION_KEY, loaded_region
 
 NAVIGATION_PERMISSIONS = {
     "can_invite": "accounts.invite_people",
@@ -23,12 +23,12 @@ def site(request):
     if not user.is_authenticated:
         anonymous = dict.fromkeys(NAVIGATION_PERMISSIONS, False)
         return {"region": loaded_region(), **anonymous, "unread_notifications": 0}
-    return {"region": loaded_region(), **_header(request, user)}
+    return _header(request, user)
 
 
 def _header(request, user):
     """What the header shows a person, read from the cache in one round trip (it is drawn
-    on every page, kept ones included):
+    on every page, kept ones included): the région, and
 
     - which role links: three permission checks, kept per person until the next write to the
       database (a role given or taken is a write), like the pages themselves;
@@ -42,7 +42,8 @@ def _header(request, user):
         notification_services.unread_key(user.pk),
         notification_services.presence_key(user.pk),
     )
-    found = cache.get_many([key for key in (navigation_key, unread_key, seen_key) if key])
+    keys = (REGION_KEY, navigation_key, unread_key, seen_key)
+    found = cache.get_many([key for key in keys if key])
     navigation = found.get(navigation_key)
     if navigation is None:
         navigation = {name: user.has_perm(perm) for name, perm in NAVIGATION_PERMISSIONS.items()}
@@ -51,4 +52,5 @@ def _header(request, user):
     if not found.get(seen_key):
         notification_services.presence_record(user=user)
     unread = notifications.unread_count(user=user, cached=found.get(unread_key))
-    return {**navigation, "unread_notifications": unread}
+    region = loaded_region(cached=found.get(REGION_KEY))
+    return {"region": region, **navigation, "unread_notifications": unread}

@@ -40,6 +40,11 @@ def of_request(request):
     return request._pagecache_generation
 
 
+def remember(request, token):
+    """Record the token read for this request (with other keys, in one round trip)."""
+    request._pagecache_generation = token
+
+
 def renew():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 

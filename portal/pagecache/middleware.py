@@ -125,18 +125,24 @@ def _kept_view(request):
     return match, audience
 
 
-def _audience(request, token, match, audience):
-    """What the page at this address depends on for this reader, beyond its personal parts
-    (PAGE_CACHE_PER_AUDIENCE), or None when it is not kept for them. Worked out once per
-    reader, address and generation: any write that could change it renews the generation."""
+def _audience(request, match, audience):
+    """(generation, what the page at this address depends on for this reader beyond its
+    personal parts — None when it is not kept for them). The audience is worked out once
+    per reader, address and generation (any write that could change it renews the
+    generation), and read with the generation in one round trip."""
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"pagecache:reader:{token}:{request.user.pk}:{address}"
-    known = cache.get(key)
-    if known is None:
+    key = f"pagecache:reader:{request.user.pk}:{address}"
+    found = cache.get_many([generation.GENERATION_KEY, key])
+    token = found.get(generation.GENERATION_KEY) or generation.current()
+    if token is None:  # the cache is away
+        return None, None
+    generation.remember(request, token)
+    known = found.get(key)
+    if known is None or known[0] != token:
         described = audience(request, *match.args, **match.kwargs)
-        known = (None if described is None else f"{match.view_name}|{described}",)
+        known = (token, None if described is None else f"{match.view_name}|{described}")
         cache.set(key, known, settings.PAGE_CACHE_TTL)
-    return known[0]
+    return token, known[1]
 
 
 class AudiencePageCacheMiddleware:
@@ -150,8 +156,7 @@ class AudiencePageCacheMiddleware:
 
     def __call__(self, request):
         kept_view = _kept_view(request) if settings.PAGE_CACHE_TTL else None
-        token = generation.of_request(request) if kept_view else None
-        audience = _audience(request, token, *kept_view) if token is not None else None
+        token, audience = _audience(request, *kept_view) if kept_view else (None, None)
         if audience is None:
             return self.get_response(request)
         address = f"{audience}|{request.get_host()}{request.get_full_path()}"

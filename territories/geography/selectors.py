@@ -70,14 +70,15 @@ REGION_KEY = "territories:loaded-region"
 REGION_TTL = 300  # seconds; forgotten as soon as a run is published
 
 
-def loaded_region():
+def loaded_region(*, cached=None):
     """The région the portal was loaded with: {"code", "name", "communes"}, or None.
 
     Nothing names a région in code or templates: the header, the e-mails and the indicator
     sheets read it here, so another région's files make another région's portal. Cached, since
-    every page shows it; a publication (which follows every import) forgets it.
+    every page shows it; a publication (which follows every import) forgets it. `cached`: the
+    value already read from the cache (REGION_KEY), if any.
     """
-    value = cache.get(REGION_KEY)
+    value = cached if cached is not None else cache.get(REGION_KEY)
     if value is None:
         communes = Territory.objects.filter(level=Level.COMMUNE, region=OuterRef("pk"))
         region = (
