@@ -1,8 +1,12 @@
 """What committees contribute to the pages of territories (registered in ready())."""
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from portal.committees import selectors
+from portal.committees.choices import CommitteeAccess
+from portal.committees.forums.models import Thread
 from portal.committees.models import Committee
 
 
@@ -13,6 +17,9 @@ def territory_section(territory, request):
     )
     if not committees:
         return None
+    latest = latest_public_threads(committees=committees)
+    for committee in committees:
+        committee.latest_public_threads = latest.get(committee.pk, [])
     return {
         "title": _("Committees working here"),
         "template": "committees/_territory_committees.html",
@@ -32,3 +39,24 @@ def territory_section_audience(request):
         return "curator"
     seats = sorted(Committee.objects.of(user).values_list("pk", flat=True))
     return "member:" + ",".join(map(str, seats))
+
+
+def latest_public_threads(*, committees, per_committee=3):
+    """{committee id: its latest threads}, for the public committees among `committees`: what
+    anyone may read, so the section stays the same for every reader of an audience."""
+    public = [c for c in committees if c.access == CommitteeAccess.PUBLIC]
+    if not public:
+        return {}
+    ranked = Thread.objects.filter(committee__in=public).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("committee_id")],
+            order_by=[F("last_activity_at").desc(), F("id").desc()],
+        )
+    )
+    by_committee = {c.pk: c for c in public}
+    latest = {}
+    for thread in ranked.filter(rank__lte=per_committee).order_by("committee_id", "rank"):
+        thread.committee = by_committee[thread.committee_id]  # its address needs the slug
+        latest.setdefault(thread.committee_id, []).append(thread)
+    return latest

@@ -268,6 +268,40 @@ def test_portrait_and_explorer_panel_show_committees_and_shared_resources(
     assert client.get(missing).status_code == 404
 
 
+def test_portraits_show_the_latest_threads_of_public_committees_only(
+    client, cast, small_geography, committees
+):
+    from portal.committees.forums import services as forums
+
+    for committee in committees.values():
+        committee.territory = small_geography["departement"]
+        committee.save()
+    CommitteeMembership.objects.create(committee=committees["secret"], user=cast.member)
+    for number in range(4):
+        forums.thread_create(
+            user=cast.other_admin,
+            committee=committees["mayenne"],
+            title=f"Sujet public {number}",
+            body="Texte",
+        )
+    forums.thread_create(
+        user=cast.member, committee=committees["sarthe"], title="Sujet réservé", body="Texte"
+    )
+    forums.thread_create(
+        user=cast.member, committee=committees["secret"], title="Sujet discret", body="Texte"
+    )
+    panel = reverse("territories:map_territory_panel", args=["commune", "98001"])
+    for reader in (None, cast.member):
+        if reader:
+            client.force_login(reader)
+        for address in (panel, small_geography["98001"].get_absolute_url()):
+            page = client.get(address).content.decode()
+            # The three latest of the public committee; nothing of the others, even to members.
+            assert "Sujet public 3" in page and "Sujet public 1" in page
+            assert "Sujet public 0" not in page
+            assert "Sujet réservé" not in page and "Sujet discret" not in page
+
+
 def test_explorer_panel_query_count_does_not_grow(
     client, cast, small_geography, organisation, django_assert_max_num_queries
 ):
@@ -285,7 +319,8 @@ def test_explorer_panel_query_count_does_not_grow(
         )
         CommitteeMembership.objects.create(committee=committee, user=cast.member)
     client.force_login(cast.member)
-    with django_assert_max_num_queries(10):
+    # The public committees' latest threads: one query for all of them.
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("territories:map_territory_panel", args=["commune", "98001"]))
     assert page.content.decode().count("Comité ") >= 12
 
