@@ -206,6 +206,8 @@ class Invitation(models.Model):
     role = models.CharField(
         _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.DELEGATE
     )
+    # A sentence the inviting app adds to the e-mail (« … to join the committee X »).
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

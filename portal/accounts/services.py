@@ -25,7 +25,19 @@ class InvitationError(ValidationError):
     """An invitation that cannot be used, with the reason the person reads."""
 
 
-def invitation_create(*, inviter, email, organisation=None, role=MembershipRole.DELEGATE):
+# What apps above this one do when an invitation is accepted (committees seat the person
+# they invited): callables taking the invitation and the person, run in the same transaction.
+ACCEPTANCE_HOOKS = []
+
+
+def register_acceptance_hook(hook):
+    if hook not in ACCEPTANCE_HOOKS:
+        ACCEPTANCE_HOOKS.append(hook)
+
+
+def invitation_create(
+    *, inviter, email, organisation=None, role=MembershipRole.DELEGATE, purpose=""
+):
     """Record an invitation and e-mail it in the background.
 
     An open invitation for the same address and organisation is replaced, so the newest
@@ -45,7 +57,11 @@ def invitation_create(*, inviter, email, organisation=None, role=MembershipRole.
             revoked_at=now
         )
         invitation = Invitation.objects.create(
-            email=email, organisation=organisation, role=role, invited_by=inviter
+            email=email,
+            organisation=organisation,
+            role=role,
+            invited_by=inviter,
+            purpose=str(purpose)[:300],
         )
         job_enqueue(
             task=tasks.send_invitation_email,
@@ -134,6 +150,8 @@ def invitation_accept(*, invitation, user):
             if not created and invitation.role == MembershipRole.ADMIN:
                 membership.role = MembershipRole.ADMIN
                 membership.save(update_fields=["role"])
+        for hook in ACCEPTANCE_HOOKS:
+            hook(invitation=invitation, user=user)
     invitation.refresh_from_db()
     return invitation
 

@@ -16,6 +16,7 @@ class CommitteesConfig(AppConfig):
 
         register_section(territory_section, audience=territory_section_audience)
         _register_notifications()
+        _register_invitations()
         # The knowledge base (below) asks who sits on which committee through this hook.
         register_committee_audience(CommitteeMembershipAudience())
 
@@ -39,3 +40,10 @@ def _register_notifications():
     kinds.register(moderation.REPORTS, _("Reported posts in the committees you coordinate"))
     kinds.register(forums.MODERATION, _("Moderation of your posts"))
     kinds.register_scope("committee", readable_committee_ids)
+
+
+def _register_invitations():
+    from portal.accounts.services import register_acceptance_hook
+    from portal.committees.membership.services import seat_invited
+
+    register_acceptance_hook(seat_invited)

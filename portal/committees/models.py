@@ -106,11 +106,12 @@ class CommitteeMembership(models.Model):
 # The capabilities' models, registered under this app's label.
 from portal.committees.following.models import Subscription  # noqa: E402
 from portal.committees.forums.models import Post, PostRevision, Thread, ThreadReadState  # noqa: E402
-from portal.committees.membership.models import JoinRequest  # noqa: E402
+from portal.committees.membership.models import CommitteeInvitation, JoinRequest  # noqa: E402
 from portal.committees.moderation.models import ModerationEntry, Report  # noqa: E402
 
 __all__ = [
     "Committee",
+    "CommitteeInvitation",
     "CommitteeMembership",
     "JoinRequest",
     "ModerationEntry",

@@ -1,7 +1,6 @@
 from datetime import datetime, time
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,21 +26,13 @@ class RefuseForm(forms.Form):
 
 class SeatForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address of a person with an account on the portal"),
+        label=_("E-mail address"),
+        help_text=_(
+            "A person with an account on the portal is seated at once; anyone else receives "
+            "an invitation to create one, and is seated on accepting it."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        person = (
-            get_user_model()
-            .objects.filter(email__iexact=email, is_active=True, deleted_at__isnull=True)
-            .first()
-        )
-        if person is None:
-            raise forms.ValidationError(_("No active account on the portal has this address."))
-        self.person = person
-        return email
 
 
 class SuspendForm(forms.Form):

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.committees.choices import JoinRequestStatus
+from portal.committees.choices import CommitteeRole, JoinRequestStatus
 
 
 class JoinRequestQuerySet(models.QuerySet):
@@ -55,3 +55,26 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.committee} ({self.get_status_display()})"
+
+
+class CommitteeInvitation(models.Model):
+    """An e-mailed invitation to the portal (accounts.Invitation) that seats its person on a
+    committee when they accept it."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="invitations"
+    )
+    invitation = models.OneToOneField(
+        "accounts.Invitation", on_delete=models.CASCADE, related_name="committee_seat"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
+    )
+
+    class Meta:
+        app_label = "committees"
+        verbose_name = _("committee invitation")
+        verbose_name_plural = _("committee invitations")
+
+    def __str__(self):
+        return f"{self.invitation.email} → {self.committee}"

@@ -5,14 +5,16 @@ import logging
 
 import rules
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.accounts import services as accounts
 from portal.accounts.notifications import services as notifications
 from portal.committees.choices import CommitteeRole, JoinRequestStatus, ModerationAction
-from portal.committees.membership.models import JoinRequest
+from portal.committees.membership.models import CommitteeInvitation, JoinRequest
 from portal.committees.membership.selectors import seat_of
 from portal.committees.models import CommitteeMembership
 from portal.committees.moderation import log
@@ -262,3 +264,37 @@ def member_reinstate(*, user, seat):
         committee=seat.committee, actor=user, action=ModerationAction.REINSTATE, person=seat.user
     )
     return seat
+
+
+def member_invite(*, user, committee, email, role=CommitteeRole.MEMBER):
+    """A coordinator adds a person by e-mail: seated at once if they have an account,
+    otherwise invited to create one (the portal's invitations), and seated when they accept.
+    Returns the seat, or the invitation."""
+    _require_manager(user=user, committee=committee)
+    email = email.strip().lower()
+    person = (
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=True, deleted_at__isnull=True)
+        .first()
+    )
+    if person is not None:
+        return member_seat(user=user, committee=committee, person=person, role=role)
+    with portal_language():
+        purpose = _("%(inviter)s invites you to the committee %(committee)s.") % {
+            "inviter": user.display_name,
+            "committee": committee.name,
+        }
+    with transaction.atomic():
+        invitation = accounts.invitation_create(inviter=user, email=email, purpose=purpose)
+        CommitteeInvitation.objects.create(committee=committee, invitation=invitation, role=role)
+    return invitation
+
+
+def seat_invited(*, invitation, user):
+    """Accepting a committee's invitation seats the person (accounts' acceptance hook)."""
+    for pending in CommitteeInvitation.objects.filter(invitation=invitation).select_related(
+        "committee"
+    ):
+        CommitteeMembership.objects.get_or_create(
+            committee=pending.committee, user=user, defaults={"role": pending.role}
+        )

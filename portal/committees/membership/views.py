@@ -128,13 +128,17 @@ def seat(request, slug):
     form = SeatForm(request.POST)
     if form.is_valid():
         try:
-            services.member_seat(user=request.user, committee=committee, person=form.person)
+            added = services.member_invite(
+                user=request.user, committee=committee, email=form.cleaned_data["email"]
+            )
         except ValidationError as error:
             _refusal(request, error)
         else:
-            messages.success(
-                request, _("%(person)s is now a member.") % {"person": form.person.display_name}
-            )
+            if isinstance(added, CommitteeMembership):
+                text = _("%(person)s is now a member.") % {"person": added.user.display_name}
+            else:
+                text = _("An invitation was sent to %(email)s.") % {"email": added.email}
+            messages.success(request, text)
     else:
         for errors in form.errors.values():
             for text in errors:

@@ -65,8 +65,8 @@ def test_seat_remove_suspend_and_leave(client, cast, trio):
     seat_url = reverse("committees:member_seat", args=["ouvert"])
     client.post(seat_url, {"email": cast.analyst.email.upper()})
     seat = CommitteeMembership.objects.get(committee=trio.public, user=cast.analyst)
-    unknown = client.post(seat_url, {"email": "personne@nulle-part.test"})
-    assert errors(unknown)
+    invalid = client.post(seat_url, {"email": "pas une adresse"})
+    assert errors(invalid)
     twice = client.post(seat_url, {"email": cast.analyst.email})
     assert errors(twice)
     assert CommitteeMembership.objects.filter(committee=trio.public).count() == 3
@@ -92,3 +92,30 @@ def test_seat_remove_suspend_and_leave(client, cast, trio):
     assert CommitteeMembership.objects.filter(pk=own.pk).exists()
     client.post(reverse("committees:leave", args=["ouvert"]))
     assert not CommitteeMembership.objects.filter(committee=trio.public, user=cast.member)
+
+
+def test_a_person_without_an_account_is_invited_and_seated_on_accepting(
+    client, cast, trio, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.accounts import services as accounts
+    from portal.accounts.models import Invitation
+    from tests.factories import UserFactory
+
+    client.force_login(cast.org_admin)
+    seat_url = reverse("committees:member_seat", args=["secret"])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(seat_url, {"email": "Nouvelle@Exemple.test"}, follow=True)
+    assert "Une invitation a été envoyée à nouvelle@exemple.test." in page.content.decode()
+    invitation = Invitation.objects.get(email="nouvelle@exemple.test")
+    assert "au comité Comité secret" in mailoutbox[0].body
+    assert invitation.get_absolute_url() in mailoutbox[0].body
+    assert not CommitteeMembership.objects.filter(committee=trio.private).exclude(
+        user__in=[cast.org_admin, cast.member]
+    ).exists()
+    newcomer = UserFactory(email="nouvelle@exemple.test")
+    accounts.invitation_accept(invitation=invitation, user=newcomer)
+    assert CommitteeMembership.objects.filter(committee=trio.private, user=newcomer).exists()
+    # A member who is not a coordinator cannot invite.
+    client.force_login(cast.member)
+    assert client.post(seat_url, {"email": "autre@exemple.test"}).status_code == 403
+    assert not Invitation.objects.filter(email="autre@exemple.test").exists()
