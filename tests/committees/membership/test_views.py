@@ -109,9 +109,11 @@ def test_a_person_without_an_account_is_invited_and_seated_on_accepting(
     invitation = Invitation.objects.get(email="nouvelle@exemple.test")
     assert "au comité Comité secret" in mailoutbox[0].body
     assert invitation.get_absolute_url() in mailoutbox[0].body
-    assert not CommitteeMembership.objects.filter(committee=trio.private).exclude(
-        user__in=[cast.org_admin, cast.member]
-    ).exists()
+    assert (
+        not CommitteeMembership.objects.filter(committee=trio.private)
+        .exclude(user__in=[cast.org_admin, cast.member])
+        .exists()
+    )
     newcomer = UserFactory(email="nouvelle@exemple.test")
     accounts.invitation_accept(invitation=invitation, user=newcomer)
     assert CommitteeMembership.objects.filter(committee=trio.private, user=newcomer).exists()
