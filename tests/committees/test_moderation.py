@@ -38,6 +38,13 @@ def actions(committee):
 def test_three_reports_hide_a_post_until_a_coordinator_keeps_it(cast, trio, heated):
     _thread, post = heated
     readers = [UserFactory() for _ in range(3)]
+    for reader in readers:
+        CommitteeMembership.objects.create(committee=trio.public, user=reader)
+    # Reports of people outside the committee are read, but do not hide a post.
+    for outsider in (cast.analyst, cast.curator, cast.other_admin):
+        services.report_create(user=outsider, post=post, reason="abuse")
+    post.refresh_from_db()
+    assert post.status == PostStatus.VISIBLE
     services.report_create(user=readers[0], post=post, reason="abuse")
     with pytest.raises(ValidationError, match="déjà signalé"):
         services.report_create(user=readers[0], post=post, reason="off_topic")
@@ -51,7 +58,7 @@ def test_three_reports_hide_a_post_until_a_coordinator_keeps_it(cast, trio, heat
     # The author is told; the coordinator hears of each report.
     assert Notification.objects.filter(recipient=cast.member, kind="committees.moderation").exists()
     assert (
-        Notification.objects.filter(recipient=cast.org_admin, kind="committees.report").count() == 3
+        Notification.objects.filter(recipient=cast.org_admin, kind="committees.report").count() == 6
     )
     services.reports_resolve(user=cast.org_admin, post=post, hide=False, reason="Débat légitime")
     post.refresh_from_db()

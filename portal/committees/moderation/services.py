@@ -41,7 +41,8 @@ def _coordinators(committee):
 
 
 def report_create(*, user, post, reason, text=""):
-    """Report a post one can read. The third person to report it hides it at once."""
+    """Report a post one can read. The third member of the committee to report it hides it
+    at once."""
     thread = post.thread
     committee = thread.committee
     if not user.is_authenticated or not rules.test_rule("committees.read_forum", user, committee):
@@ -60,7 +61,13 @@ def report_create(*, user, post, reason, text=""):
             report = Report.objects.create(post=post, reporter=user, reason=reason, text=text[:500])
     except IntegrityError:
         raise ValidationError(_("You already reported this post."), code="twice") from None
-    reporters = Report.objects.filter(post=post, resolved_at__isnull=True).count()
+    # Only the committee's members count towards hiding: a few accounts made for the purpose
+    # cannot silence a public committee.
+    reporters = Report.objects.filter(
+        post=post,
+        resolved_at__isnull=True,
+        reporter__committee_memberships__committee=committee,
+    ).count()
     with notifications.portal_language():
         if reporters >= AUTO_HIDE_REPORTS:
             forums.post_hide(
