@@ -19,7 +19,7 @@ def test_a_visitor_reads_the_home_page_and_a_preconisation_with_the_keyboard(pag
     skip = page.get_by_role("link", name="Aller au contenu")
     assert skip.evaluate("element => element === document.activeElement")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#contenu")
+    page.wait_for_url("**/#contenu")
     page.get_by_role("link", name="Préconisation 12").click()
     page.get_by_role("heading", level=1).filter(has_text="CLTSDS").wait_for()
     assert page.console_errors == []
