@@ -16,9 +16,10 @@ from portal.committees.following.models import Subscription
 from portal.committees.forums import services as forums
 from portal.committees.forums.models import Thread
 from portal.committees.membership.services import committee_scope
-from portal.committees.models import Committee, CommitteeMembership
+from portal.committees.models import Committee
 from portal.committees.moderation import log
 from portal.committees.moderation.models import Report
+from portal.committees.selectors import NO_BOUNDARY, coordinators_of
 
 REPORTS = "committees.report"
 # A post reported by this many different people is hidden until a coordinator decides.
@@ -29,15 +30,6 @@ SLOW_MODES = (0, 60, 300, 900, 3600)
 def _require_moderator(*, user, committee):
     if not user.is_authenticated or not user.has_perm("committees.moderate_forum", committee):
         raise PermissionDenied(_("Only the committee's coordinators can moderate its forum."))
-
-
-def _coordinators(committee):
-    return [
-        seat.user
-        for seat in CommitteeMembership.objects.filter(
-            committee=committee, role=CommitteeRole.COORDINATOR
-        ).select_related("user")
-    ]
 
 
 def report_create(*, user, post, reason, text=""):
@@ -78,7 +70,7 @@ def report_create(*, user, post, reason, text=""):
                 automatic=True,
             )
         notifications.notify(
-            recipients=_coordinators(committee),
+            recipients=[seat.user for seat in coordinators_of(committee=committee)],
             kind=REPORTS,
             title=_("A post was reported in « %(thread)s » (%(reason)s)")
             % {"thread": thread.title, "reason": report.get_reason_display()},
@@ -163,8 +155,6 @@ def thread_move(*, user, thread, target, reason=""):
 def moderated_committees(*, user):
     """The committees whose forum `user` moderates: those they coordinate (administrators:
     all)."""
-    from portal.committees.selectors import NO_BOUNDARY
-
     if not user.is_authenticated:
         return Committee.objects.none()
     committees = Committee.objects.defer(*NO_BOUNDARY).order_by("name")
