@@ -6,17 +6,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.committees.following import services
+from portal.committees.forums.access import forum_view, readable_committee
 from portal.committees.forums.forms import FollowForm
 from portal.committees.forums.models import Thread
-from portal.committees.forums.views import _forum_view, _readable_committee
 
 
 @login_required
 @require_POST
-@_forum_view
+@forum_view
 def follow(request, slug, pk=None):
     """Choose how closely to follow the committee's forum, or one of its threads (pk)."""
-    committee = _readable_committee(request, slug)
+    committee = readable_committee(request, slug)
     thread = get_object_or_404(Thread, pk=pk, committee=committee) if pk else None
     form = FollowForm(request.POST)
     try:

@@ -1,9 +1,6 @@
-from functools import wraps
-
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -11,67 +8,26 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.committees.choices import CommitteeAccess
 from portal.committees.following import selectors as following
 from portal.committees.forums import selectors, services
+from portal.committees.forums.access import (
+    forum_view,
+    post_or_404,
+    readable_committee,
+    thread_or_404,
+)
 from portal.committees.forums.forms import FollowForm, HideForm, PostForm, ThreadForm
-from portal.committees.forums.models import Post, Thread
-from portal.committees.membership.views import committee_or_404
+from portal.committees.forums.models import Post
 from portal.committees.moderation.forms import SlowForm
-
-
-class _LoginFirst(Exception):
-    pass
-
-
-def _readable_committee(request, slug):
-    """The committee whose forum the person may read; 404, 403 or the login page otherwise."""
-    committee = committee_or_404(request, slug)
-    if rules.test_rule("committees.read_forum", request.user, committee):
-        return committee
-    if committee.access == CommitteeAccess.PRIVATE:
-        raise Http404
-    if not request.user.is_authenticated:
-        raise _LoginFirst
-    raise PermissionDenied(
-        _("This forum is for the committee's members. Ask to join it from the committee's page.")
-    )
-
-
-def _forum_view(view):
-    """A visitor asking for a restricted forum is sent to log in first."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginFirst:
-            return redirect_to_login(request.get_full_path())
-
-    return wrapper
-
-
-def _thread_or_404(committee, pk):
-    try:
-        return selectors.thread_for_reading(committee=committee, thread_id=pk)
-    except Thread.DoesNotExist:
-        raise Http404 from None
-
-
-def _post_or_404(committee, pk):
-    try:
-        return selectors.post_for_change(committee=committee, post_id=pk)
-    except Post.DoesNotExist:
-        raise Http404 from None
 
 
 def _can_post(request, committee):
     return rules.test_rule("committees.post_in_forum", request.user, committee)
 
 
-@_forum_view
+@forum_view
 def forum(request, slug):
-    committee = _readable_committee(request, slug)
+    committee = readable_committee(request, slug)
     page = Paginator(selectors.forum_threads(committee=committee), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -103,10 +59,10 @@ def _int(value):
         return None
 
 
-@_forum_view
+@forum_view
 def thread(request, slug, pk):
-    committee = _readable_committee(request, slug)
-    thread = _thread_or_404(committee, pk)
+    committee = readable_committee(request, slug)
+    thread = thread_or_404(committee, pk)
     thread.committee = committee
     ids = selectors.post_ids(thread=thread)
     last_read = selectors.last_read_post_id(user=request.user, thread=thread)
@@ -155,9 +111,9 @@ def _refuse(request, error):
 
 
 @login_required
-@_forum_view
+@forum_view
 def thread_create(request, slug):
-    committee = _readable_committee(request, slug)
+    committee = readable_committee(request, slug)
     if not _can_post(request, committee):
         services.require_posting(user=request.user, committee=committee)
     form = ThreadForm(request.POST or None)
@@ -188,10 +144,10 @@ def thread_create(request, slug):
 
 
 @login_required
-@_forum_view
+@forum_view
 def reply(request, slug, pk):
-    committee = _readable_committee(request, slug)
-    thread = _thread_or_404(committee, pk)
+    committee = readable_committee(request, slug)
+    thread = thread_or_404(committee, pk)
     thread.committee = committee
     initial = {}
     quoted = _int(request.GET.get("citer"))
@@ -236,10 +192,10 @@ def reply(request, slug, pk):
 
 
 @login_required
-@_forum_view
+@forum_view
 def post_edit(request, slug, post_id):
-    committee = _readable_committee(request, slug)
-    post = _post_or_404(committee, post_id)
+    committee = readable_committee(request, slug)
+    post = post_or_404(committee, post_id)
     post.thread.committee = committee
     form = PostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -261,10 +217,10 @@ def post_edit(request, slug, post_id):
 
 @login_required
 @require_POST
-@_forum_view
+@forum_view
 def post_action(request, slug, post_id, action):
-    committee = _readable_committee(request, slug)
-    post = _post_or_404(committee, post_id)
+    committee = readable_committee(request, slug)
+    post = post_or_404(committee, post_id)
     post.thread.committee = committee
     try:
         if action == "supprimer":
@@ -286,12 +242,12 @@ def post_action(request, slug, post_id, action):
 
 
 @login_required
-@_forum_view
+@forum_view
 def post_history(request, slug, post_id):
-    committee = _readable_committee(request, slug)
+    committee = readable_committee(request, slug)
     if not request.user.has_perm("committees.moderate_forum", committee):
         raise PermissionDenied(_("The history of a post is for the committee's coordinators."))
-    post = _post_or_404(committee, post_id)
+    post = post_or_404(committee, post_id)
     post.thread.committee = committee
     return render(
         request,
@@ -314,10 +270,10 @@ THREAD_ACTIONS = {
 
 @login_required
 @require_POST
-@_forum_view
+@forum_view
 def thread_action(request, slug, pk, action):
-    committee = _readable_committee(request, slug)
-    thread = _thread_or_404(committee, pk)
+    committee = readable_committee(request, slug)
+    thread = thread_or_404(committee, pk)
     thread.committee = committee
     if action not in THREAD_ACTIONS:
         raise Http404

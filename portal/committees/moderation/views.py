@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.committees.forums.access import forum_view, readable_committee
 from portal.committees.forums.models import Post, Thread
-from portal.committees.forums.views import _forum_view, _readable_committee
 from portal.committees.moderation import selectors, services
 from portal.committees.moderation.forms import DecisionForm, MoveForm, ReportForm, SlowForm
 
@@ -18,7 +18,7 @@ LOG_PAGE = 50
 
 
 def _moderated_committee(request, slug):
-    committee = _readable_committee(request, slug)
+    committee = readable_committee(request, slug)
     if not request.user.has_perm("committees.moderate_forum", committee):
         raise PermissionDenied(_("Only the committee's coordinators can moderate its forum."))
     return committee
@@ -30,9 +30,9 @@ def _messages(request, error):
 
 
 @login_required
-@_forum_view
+@forum_view
 def report(request, slug, post_id):
-    committee = _readable_committee(request, slug)
+    committee = readable_committee(request, slug)
     post = get_object_or_404(
         Post.objects.select_related("thread", "author"), pk=post_id, thread__committee=committee
     )
@@ -54,7 +54,7 @@ def report(request, slug, post_id):
 
 
 @login_required
-@_forum_view
+@forum_view
 def queue(request, slug):
     committee = _moderated_committee(request, slug)
     return render(
@@ -70,7 +70,7 @@ def queue(request, slug):
 
 @login_required
 @require_POST
-@_forum_view
+@forum_view
 def resolve(request, slug, post_id, decision):
     committee = _moderated_committee(request, slug)
     post = get_object_or_404(Post, pk=post_id, thread__committee=committee)
@@ -91,7 +91,7 @@ def resolve(request, slug, post_id, decision):
 
 
 @login_required
-@_forum_view
+@forum_view
 def moderation_log(request, slug):
     committee = _moderated_committee(request, slug)
     page = Paginator(selectors.log_entries(committee=committee), LOG_PAGE).get_page(
@@ -102,7 +102,7 @@ def moderation_log(request, slug):
 
 @login_required
 @require_POST
-@_forum_view
+@forum_view
 def slow(request, slug, pk):
     committee = _moderated_committee(request, slug)
     thread = get_object_or_404(Thread, pk=pk, committee=committee)
@@ -120,7 +120,7 @@ def slow(request, slug, pk):
 
 
 @login_required
-@_forum_view
+@forum_view
 def move(request, slug, pk):
     committee = _moderated_committee(request, slug)
     thread = get_object_or_404(Thread, pk=pk, committee=committee)
