@@ -355,11 +355,13 @@ PAGE_CACHE_SAME_FOR_EVERYONE = {
 # page depends on for a reader beyond its personal parts (portal.pagecache.audiences).
 PAGE_CACHE_PER_AUDIENCE = {
     "home": "portal.knowledge.resources.visibility.reader_audience",
-    "knowledge:search": "portal.knowledge.resources.visibility.reader_audience",
+    "knowledge:search": "portal.knowledge.search.sources.search_audience",
     "knowledge:preconisation_list": "portal.knowledge.resources.visibility.reader_audience",
     "knowledge:preconisation_detail": "portal.knowledge.resources.visibility.reader_audience",
     "knowledge:resource_detail": "portal.knowledge.resources.views.detail_audience",
     "committees:detail": "portal.committees.views.detail_audience",
+    "committees:forum": "portal.committees.views.forum_audience",
+    "committees:thread": "portal.committees.views.forum_audience",
     "territories:territory_detail": "territories.portraits.views.portrait_audience",
     "signals:list": "territories.signals.views.list_audience",
     "territories:search": "portal.pagecache.audiences.everyone",

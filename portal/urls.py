@@ -1,5 +1,4 @@
 from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -42,10 +41,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No address serves MEDIA_ROOT, not even under DEBUG: every file kept there (resources' and
+# forum posts' attachments, imports) is read through a view that checks who may have it.
 
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"

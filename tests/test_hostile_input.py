@@ -6,7 +6,7 @@ from django.test import Client
 from jobs.models import Job
 from portal.knowledge.reference.services import reference_preconisations_load
 from tests.factories import InvitationFactory
-from tests.test_permission_matrix import MATRIX, resolve
+from tests.test_permission_matrix import MATRIX, _media, resolve  # noqa: F401 (a fixture)
 
 ODD_QUERIES = [
     {"q": "\x00"},

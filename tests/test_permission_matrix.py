@@ -76,6 +76,8 @@ MATRIX = [
     ("analysis:typology_list", everyone(200)),
     ("analysis:typology_create", analysts_only()),
     ("knowledge:search", everyone(200)),
+    # The search listing the forums' discussions its reader may read (« dans »).
+    ("search_discussions", everyone(200)),
     ("knowledge:feed", everyone(200)),
     ("knowledge:resource_create", logged_in(200)),
     ("knowledge:resource_mine", logged_in(200)),
@@ -128,6 +130,8 @@ FORUM_PAGES = {
     "thread": READERS,
     "thread_create": WRITERS,
     "reply": WRITERS,
+    # The resources and territories a writer may link to, as they type.
+    "links": WRITERS,
     "post_edit": {key: {**rows, "org_admin": 403} for key, rows in WRITERS.items()},
     # A private forum is for its members only: administrators who do not sit on it cannot read it.
     "post_history": {
@@ -140,6 +144,12 @@ FORUM_PAGES = {
     "moderation": MODERATORS,
     "moderation_log": MODERATORS,
     "thread_move": MODERATORS,
+    # A forum's categories: the coordinators define them; readers filter the forum by one.
+    "forum_categories": MODERATORS,
+    "forum_category": MODERATORS,
+    "forum_by_category": READERS,
+    # A post's attached file goes to whoever may read the thread.
+    "post_attachment": READERS,
     # The committees one moderates: administrators all, coordinators theirs.
     "moderation_overview": {
         key: {**logged_in(403), "org_admin": 200, "admin": 200}
@@ -168,11 +178,20 @@ def unsubscribe_link(person):
     return reverse("notifications:unsubscribe", args=[token])
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # The member's post carries a file (forum_url).
+    settings.MEDIA_ROOT = tmp_path
+
+
 def forum_url(name, *, member, coordinator):
-    """A committee of the access level in `name`, with a thread whose second post is the
-    member's (edited once), and the address of the page in `name`. Asked again (as the
-    hostile-input test does for every row), it reuses them."""
+    """A committee of the access level in `name`, with a category and a thread whose second
+    post is the member's (edited once, a file attached), and the address of the page in
+    `name`. Asked again (as the hostile-input test does for every row), it reuses them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from portal.committees.forums import services as forums
+    from portal.committees.forums.models import ForumCategory
 
     _, page, access = name.split(":")
     committee, created = Committee.objects.get_or_create(
@@ -183,12 +202,20 @@ def forum_url(name, *, member, coordinator):
         CommitteeMembership.objects.create(
             committee=committee, user=coordinator, role="coordinator"
         )
+        category = ForumCategory.objects.create(committee=committee, name="Garde", slug="garde")
         thread = forums.thread_create(
-            user=coordinator, committee=committee, title="Sujet", body="a"
+            user=coordinator, committee=committee, title="Sujet", body="a", category=category
         )
-        post = forums.post_create(user=member, thread=thread, body="b")
+        post = forums.post_create(
+            user=member,
+            thread=thread,
+            body="b",
+            files=[SimpleUploadedFile("note.pdf", b"%PDF-1.4\n%%EOF\n")],
+        )
         forums.post_edit(user=member, post=post, body="b, corrigé")
     post = committee.threads.get().posts.get(author=member)
+    if page == "forum_by_category":
+        return reverse("committees:forum", args=[access]) + "?categorie=garde"
     arguments = {
         "thread": [access, post.thread_id],
         "reply": [access, post.thread_id],
@@ -196,6 +223,8 @@ def forum_url(name, *, member, coordinator):
         "post_history": [access, post.pk],
         "report": [access, post.pk],
         "thread_move": [access, post.thread_id],
+        "forum_category": [access, committee.forum_categories.get().pk],
+        "post_attachment": [access, post.attachments.get().pk],
         "moderation_overview": [],
     }.get(page, [access])
     return reverse(f"committees:{page}", args=arguments)
@@ -212,6 +241,7 @@ def resolve(name, organisation, job, invitation):
             "accounts:organisation_manage", args=[organisation.slug]
         ),
         "invitation_accept": lambda: invitation.get_absolute_url(),
+        "search_discussions": lambda: reverse("knowledge:search") + "?q=sujet&dans=discussions",
         "job_detail_of_member": lambda: reverse("jobs:detail", args=[job.pk]),
         "private_committee_of_member": lambda: private_committee(member=job.created_by),
         "unsubscribe_link_of_member": lambda: unsubscribe_link(job.created_by),

@@ -20,7 +20,17 @@ class CommitteeAdmin(admin.ModelAdmin):
 
 
 # The capabilities' models, for operators; coordinators work in the committees' own pages.
-from portal.committees.forums.admin import ThreadAdmin  # noqa: E402
+from portal.committees.forums.admin import (  # noqa: E402
+    ForumCategoryAdmin,
+    PostAttachmentAdmin,
+    ThreadAdmin,
+)
 from portal.committees.membership.admin import JoinRequestAdmin  # noqa: E402
 
-__all__ = ["CommitteeAdmin", "JoinRequestAdmin", "ThreadAdmin"]
+__all__ = [
+    "CommitteeAdmin",
+    "ForumCategoryAdmin",
+    "JoinRequestAdmin",
+    "PostAttachmentAdmin",
+    "ThreadAdmin",
+]

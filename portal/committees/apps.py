@@ -15,10 +15,12 @@ class CommitteesConfig(AppConfig):
         from territories.portraits.sections import register_section
 
         register_section(territory_section, audience=territory_section_audience)
+        _register_page_marks()
         _register_notifications()
         _register_invitations()
         # The knowledge base (below) asks who sits on which committee through this hook.
         register_committee_audience(CommitteeMembershipAudience())
+        _register_search()
 
 
 def _register_notifications():
@@ -40,6 +42,24 @@ def _register_notifications():
     kinds.register(moderation.REPORTS, _("Reported posts in the committees you coordinate"))
     kinds.register(forums.MODERATION, _("Moderation of your posts"))
     kinds.register_scope("committee", readable_committee_ids)
+
+
+def _register_page_marks():
+    from portal.committees.forums import marks
+    from portal.pagecache.holes import register_loader
+
+    register_loader(marks.THREAD_MARKS, marks.thread_marks)
+    register_loader(marks.FOLLOW, marks.follow)
+    register_loader(marks.FIRST_UNREAD, marks.first_unread)
+    register_loader(marks.POST_MARKS, marks.post_marks)
+    register_loader(marks.POST_ACTIONS, marks.post_actions)
+
+
+def _register_search():
+    from portal.committees.forums.search import DiscussionsSource
+    from portal.knowledge.search.sources import register_source
+
+    register_source(DiscussionsSource())
 
 
 def _register_invitations():

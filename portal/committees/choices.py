@@ -51,6 +51,7 @@ class ModerationAction(models.TextChoices):
     UNPIN = "unpin", _("Thread unpinned")
     SLOW = "slow", _("Thread slowed down")
     MOVE = "move", _("Thread moved")
+    CATEGORY = "category", _("Thread's category changed")
     SUSPEND = "suspend", _("Member suspended")
     REINSTATE = "reinstate", _("Member reinstated")
     REMOVE = "remove", _("Member removed")

@@ -16,6 +16,7 @@ from portal.accounts.choices import MembershipRole, OrganisationKind
 from portal.accounts.models import Membership, Organisation, User
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.forums.models import Post, Thread
+from portal.committees.forums.search import search_documents_refresh
 from portal.committees.models import Committee, CommitteeMembership
 from portal.knowledge.markdown import markdown_to_html
 from territories.choices import Level
@@ -168,6 +169,10 @@ def _threads(committee, people):
             moment += timedelta(hours=7 + 5 * index)
         thread.post_count = len(spec["posts"])
         thread.save()
+        # Found by the knowledge base's search, as what the forum services write is.
+        search_documents_refresh(
+            threads=Thread.objects.filter(pk=thread.pk), posts=Post.objects.filter(thread=thread)
+        )
     return created
 
 

@@ -105,7 +105,14 @@ class CommitteeMembership(models.Model):
 
 # The capabilities' models, registered under this app's label.
 from portal.committees.following.models import Subscription  # noqa: E402
-from portal.committees.forums.models import Post, PostRevision, Thread, ThreadReadState  # noqa: E402
+from portal.committees.forums.models import (  # noqa: E402
+    ForumCategory,
+    Post,
+    PostAttachment,
+    PostRevision,
+    Thread,
+    ThreadReadState,
+)
 from portal.committees.membership.models import CommitteeInvitation, JoinRequest  # noqa: E402
 from portal.committees.moderation.models import ModerationEntry, Report  # noqa: E402
 
@@ -113,9 +120,11 @@ __all__ = [
     "Committee",
     "CommitteeInvitation",
     "CommitteeMembership",
+    "ForumCategory",
     "JoinRequest",
     "ModerationEntry",
     "Post",
+    "PostAttachment",
     "PostRevision",
     "Report",
     "Subscription",

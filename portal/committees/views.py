@@ -50,6 +50,13 @@ def detail_audience(request, slug):
     return repr(sorted(reader.items()))
 
 
+def forum_audience(request, slug, pk=None):
+    """A committee's forum and its threads are kept for the readers who stand alike towards
+    the committee, as its page is; each reader's marks are drawn for them
+    (portal.committees.forums.marks)."""
+    return detail_audience(request, slug)
+
+
 def committee_detail(request, slug):
     try:
         committee = selectors.committee_for_reading(user=request.user, slug=slug)

@@ -6,6 +6,14 @@ each reader's CSRF token. Its personal parts are templates under `personal/`, dr
 drawn again for each reader when it is served. CSRF tokens, which a page's forms carry through
 `{% csrf_token %}`, are replaced by the reader's own.
 
+A personal part may also repeat down a page with a key, one per row:
+`{% personal "personal/forum/thread_marks.html" key %}`. When the page is drawn by its view,
+the template reads the view's context, as any other; when a kept page is served, the loader
+registered for the template is called once with all the page's keys, `loader(request, keys)
+-> {key: context}`, and the template is drawn for each key in its context (a key left out is
+drawn as nothing). A key carries what the loader needs to know of its row (ids, say): the
+fixed page is all it has.
+
 A kept page is also compressed once: its fixed parts are kept as independent deflate blocks,
 and serving it compresses only the holes, then joins the blocks into one gzip stream (a
 gzip member may hold any sequence of byte-aligned, non-final blocks). Compressing a 120 KB
@@ -16,13 +24,16 @@ import re
 import struct
 import zlib
 
+from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import get_token
 from django.template import Engine, RequestContext
 from django.utils.html import format_html
 
 HOLE_DIRECTORY = "personal/"
-# Names are template paths under personal/: a marker never names any other template.
-_NAME = r"personal/[\w./-]+\.html"
+# Names are template paths under personal/, with an optional key after #: a marker never
+# names any other template.
+_NAME = r"personal/[\w./-]+\.html(?:#[\w.:-]+)?"
+KEY = re.compile(r"[\w.:-]+")
 DRAWN = re.compile(rf"<!--personal:({_NAME})-->.*?<!--/personal-->", re.DOTALL)
 CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF = "csrf"
@@ -32,8 +43,19 @@ GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, n
 LAST_BLOCK = b"\x03\x00"  # an empty final block
 
 
-def wrap(name, html):
+_loaders = {}
+
+
+def register_loader(name, loader):
+    """Say how a keyed personal template gets its context for a reader:
+    `loader(request, keys) -> {key: context}`, called once per page served."""
+    _loaders[name] = loader
+
+
+def wrap(name, html, key=None):
     """A personal part as drawn in the page, between the markers that let it be cut out."""
+    if key is not None:
+        name = f"{name}#{key}"
     return format_html("<!--personal:{}-->{}<!--/personal-->", name, html)
 
 
@@ -75,17 +97,36 @@ def _deflate(data):
 
 def _draw(holes, request):
     """Each hole's content for this reader; the templates in one context whose processors run
-    once."""
+    once, each keyed template's loader called once."""
     names = [hole.decode() for hole in dict.fromkeys(holes)]
     drawn = {}
     if CSRF in names:
         names.remove(CSRF)
         drawn[CSRF.encode()] = get_token(request).encode()
-    if names:
-        engine = Engine.get_default()
-        templates = [engine.get_template(name) for name in names]
-        context = RequestContext(request)
-        with context.bind_template(templates[0]):
-            for name, template in zip(names, templates, strict=True):
+    keyed = {}
+    for name, _, key in (hole.partition("#") for hole in names):
+        keyed.setdefault(name, []).append(key or None)
+    if not keyed:
+        return drawn
+    engine = Engine.get_default()
+    templates = {name: engine.get_template(name) for name in keyed}
+    context = RequestContext(request)
+    with context.bind_template(next(iter(templates.values()))):
+        for name, keys in keyed.items():
+            template = templates[name]
+            if None in keys:
                 drawn[name.encode()] = wrap(name, template.render(context)).encode()
+                keys.remove(None)
+            if not keys:
+                continue
+            if name not in _loaders:
+                raise ImproperlyConfigured(f"No loader is registered for {name}.")
+            contexts = _loaders[name](request, keys)
+            for key in keys:
+                # A key the loader leaves out has nothing to draw for this reader.
+                html = ""
+                if key in contexts:
+                    with context.push(contexts[key]):
+                        html = template.render(context)
+                drawn[f"{name}#{key}".encode()] = wrap(name, html, key).encode()
     return drawn

@@ -68,3 +68,16 @@ def test_one_committee_per_departement_and_a_regional_one_twice_without_duplicat
 def test_no_territory_no_committee(db):
     call_command("load_demo_committees", verbosity=0)
     assert not Committee.objects.exists()
+
+
+def test_the_demo_discussions_are_found_by_the_search(some_region):
+    from portal.knowledge.search import selectors as search
+
+    call_command("create_demo_accounts", verbosity=0)
+    call_command("load_demo_committees", verbosity=0)
+    found = search.search(user=None, query="impayé", within="discussions").found
+    public = Committee.objects.filter(is_demo=True, access=CommitteeAccess.PUBLIC)
+    # Two threads of each public committee speak of unpaid bills, one in its title.
+    assert found.total == 2 * public.count()
+    assert {thread.committee.slug for thread in found.items} == {c.slug for c in public}
+    assert all("<mark>" in str(thread.marked_title) for thread in found.items[: public.count()])

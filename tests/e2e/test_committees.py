@@ -91,7 +91,7 @@ def test_join_accept_start_a_thread_read_it_unread_and_reply(page, cast):
     item = page.locator(".thread-item", has_text="Aide alimentaire l'été")
     assert item.locator(".badge-new").is_visible()  # unread, with a text, not a colour
     accessible(page)
-    item.locator("h2 a").click()
+    item.get_by_role("link", name="Aller au premier message non lu").click()
     page.wait_for_url(f"**/sujets/{thread.pk}/?post=*")
     first = thread.posts.get()
     assert page.locator(f"#post-{first.pk}").is_visible()
@@ -168,4 +168,85 @@ def test_a_report_reaches_the_coordinator_who_hides_the_post_and_the_log_shows_i
     assert "Message masqué par la modération" in page.locator(f"#post-{post.pk}").inner_text()
     page.goto("/notifications/")
     assert "Un numéro de téléphone personnel" in page.locator(".notifications").inner_text()
+    assert page.console_errors == []
+
+
+def test_a_member_links_a_territory_chosen_by_name_with_the_keyboard(page, cast):
+    from territories.choices import Level
+    from territories.geography.models import Territory
+
+    committee = Committee.objects.create(name="Comité ouvert", slug="ouvert")
+    CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    Territory.objects.create(
+        level=Level.COMMUNE, code="44162", name="Saint-Herblain", population=50000
+    )
+    hermine = Territory.objects.create(
+        level=Level.COMMUNE, code="85223", name="Sainte-Hermine", population=3000
+    )
+
+    log_in(page, cast.member.email)
+    page.goto("/comites/ouvert/forum/nouveau/")
+    page.locator("[name=title]").fill("Épiceries du sud Vendée")
+    body = page.locator("[name=body]")
+    body.fill("Qui connaît l'épicerie de ")
+    body.press_sequentially("#saint her")  # the server's matches are proposed, accents aside
+    page.get_by_role("option", name="Sainte-Hermine — Commune").wait_for()
+    assert page.get_by_role("option").first.inner_text().startswith("Saint-Herblain")
+    assert "2 suggestions" in page.get_by_role("status").inner_text()
+    accessible(page)
+    body.press("ArrowDown")
+    assert (
+        page.get_by_role("option", name="Sainte-Hermine — Commune").get_attribute("aria-selected")
+        == "true"
+    )
+    body.press("Enter")
+    assert body.input_value() == (
+        "Qui connaît l'épicerie de [Sainte-Hermine](/territoires/commune/85223/) "
+    )
+    assert page.get_by_role("listbox").is_hidden()
+    page.locator("main form button[type=submit]").click()
+    page.get_by_role("heading", name="Épiceries du sud Vendée").wait_for()
+    link = page.locator(".post .prose a", has_text="Sainte-Hermine")
+    assert link.get_attribute("href") == hermine.get_absolute_url()
+    assert page.console_errors == []
+    link.click()
+    page.wait_for_url(f"**{hermine.get_absolute_url()}")
+    assert "Sainte-Hermine" in page.locator("h1").inner_text()
+
+
+def test_a_member_attaches_a_pdf_to_a_reply_and_another_downloads_it(
+    page, cast, settings, tmp_path
+):
+    from portal.committees.forums import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    committee = Committee.objects.create(name="Comité ouvert", slug="ouvert")
+    for person in (cast.member, cast.other_admin):
+        CommitteeMembership.objects.create(committee=committee, user=person)
+    thread = services.thread_create(
+        user=cast.other_admin, committee=committee, title="Bilan", body="Qui a le bilan ?"
+    )
+    document = tmp_path / "bilan-2025.pdf"
+    document.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    log_in(page, cast.member.email)
+    page.goto(thread.get_absolute_url())
+    form = page.locator("#reply-title ~ form")
+    form.locator("[name=body]").fill("Le voici.")
+    form.get_by_label("Fichiers joints").set_input_files(str(document))
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/sujets/{thread.pk}/?post=*")
+    reply = Post.objects.latest("id")
+    assert "bilan-2025.pdf" in page.locator(f"#post-{reply.pk} .post-attachments").inner_text()
+
+    log_out(page)
+    log_in(page, cast.other_admin.email)
+    page.goto(thread.get_absolute_url())
+    accessible(page)
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="bilan-2025.pdf").click()
+    download = downloading.value
+    assert download.suggested_filename == "bilan-2025.pdf"
+    with open(download.path(), "rb") as received:
+        assert received.read() == document.read_bytes()
     assert page.console_errors == []

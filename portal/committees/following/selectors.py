@@ -7,7 +7,8 @@ from portal.committees.models import CommitteeMembership
 
 def level_of(*, user, committee, thread=None):
     """How closely `user` follows the committee's forum, or the thread (its own choice, else
-    the forum's, else « normal »); None for visitors."""
+    the forum's, else « normal »); None for visitors. The committee and the thread may be
+    given by their ids."""
     if not user.is_authenticated:
         return None
     rows = dict(
@@ -15,8 +16,9 @@ def level_of(*, user, committee, thread=None):
         .filter(Q(thread__isnull=True) | Q(thread=thread))
         .values_list("thread_id", "level")
     )
-    if thread is not None and thread.pk in rows:
-        return rows[thread.pk]
+    thread_id = getattr(thread, "pk", thread)
+    if thread_id is not None and thread_id in rows:
+        return rows[thread_id]
     return rows.get(None, FollowLevel.NORMAL)
 
 

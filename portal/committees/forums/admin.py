@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from portal.committees.forums.models import Thread
+from portal.committees.forums.attachments import attachments_delete
+from portal.committees.forums.models import ForumCategory, PostAttachment, Thread
 
 
 @admin.register(Thread)
@@ -15,5 +16,34 @@ class ThreadAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_pinned", "is_locked", "is_demo"]
     search_fields = ["title"]
-    raw_id_fields = ["committee", "author", "last_poster"]
+    raw_id_fields = ["committee", "category", "author", "last_poster"]
     readonly_fields = ["post_count", "last_activity_at", "last_poster"]
+
+
+@admin.register(ForumCategory)
+class ForumCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "committee", "position"]
+    search_fields = ["name", "committee__name"]
+    raw_id_fields = ["committee"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PostAttachment)
+class PostAttachmentAdmin(admin.ModelAdmin):
+    """For operators to look at and remove a file; files are added by their writers only,
+    through the forum's checks."""
+
+    list_display = ["original_name", "content_type", "size", "created_at", "post"]
+    search_fields = ["original_name"]
+    # The stored file has no public address to link to.
+    exclude = ["file"]
+    readonly_fields = ["post", "original_name", "content_type", "size", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        attachments_delete([obj])
+
+    def delete_queryset(self, request, queryset):
+        attachments_delete(queryset)

@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +31,43 @@ class ThreadQuerySet(models.QuerySet):
         return self.order_by("-is_pinned", "-last_activity_at", "-id")
 
 
+class WithoutSearchVector(models.Manager):
+    """Rows without their stored search document, which only the search's queries read
+    (portal.committees.forums.search): pages never load it. A save writes only what was
+    loaded, so it never overwrites the document either."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
+
+
+ThreadManager = WithoutSearchVector.from_queryset(ThreadQuerySet)
+
+
+class ForumCategory(models.Model):
+    """A heading under which a committee's coordinators sort the threads of its forum."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="forum_categories"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    # The forum's filter names it in its address (?categorie=<slug>); made from the name.
+    slug = models.SlugField(_("identifier"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        app_label = "committees"
+        verbose_name = _("forum category")
+        verbose_name_plural = _("forum categories")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "slug"], name="forum_category_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Thread(models.Model):
     """A conversation in a committee's forum: a title and a sequence of posts."""
 
@@ -35,6 +75,17 @@ class Thread(models.Model):
         "committees.Committee", on_delete=models.CASCADE, related_name="threads"
     )
     title = models.CharField(_("title"), max_length=200)
+    # Optional; deleting the category leaves its threads uncategorised. Its index is the
+    # filtered forum's (thread_category_order).
+    category = models.ForeignKey(
+        ForumCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threads",
+        db_index=False,
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -51,8 +102,11 @@ class Thread(models.Model):
     # Slow mode: at most one post per person in this many seconds (0: off).
     slow_mode_seconds = models.PositiveIntegerField(_("slow mode (seconds)"), default=0)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # The title as PostgreSQL searches it, written by the forum services (forums/search.py)
+    # and matched through a GIN index (migration 0007). Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ThreadQuerySet.as_manager()
+    objects = ThreadManager()
 
     class Meta:
         app_label = "committees"
@@ -63,7 +117,11 @@ class Thread(models.Model):
             models.Index(
                 fields=["committee", "-is_pinned", "-last_activity_at"],
                 name="thread_forum_order",
-            )
+            ),
+            models.Index(
+                fields=["category", "-is_pinned", "-last_activity_at"],
+                name="thread_category_order",
+            ),
         ]
 
     def __str__(self):
@@ -108,6 +166,10 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     hidden_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The message as PostgreSQL searches it, like Thread.search_vector.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = WithoutSearchVector()
 
     class Meta:
         app_label = "committees"
@@ -133,6 +195,39 @@ class Post(models.Model):
     @property
     def is_deleted(self):
         return self.status == PostStatus.DELETED
+
+
+def attachment_path(instance, filename):
+    # Names nothing of the file or its post; no public address serves it: a view checks who
+    # may read the thread (access.py).
+    return f"forums/{uuid.uuid4().hex}"
+
+
+class PostAttachment(models.Model):
+    """A file attached to a forum post (PDF, image, office document), checked as the knowledge
+    base's attachments are."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        app_label = "committees"
+        verbose_name = _("post attachment")
+        verbose_name_plural = _("post attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def kind(self):
+        """The file's type as people name it (PDF, PNG…): its extension, which the upload's
+        check matched against its content."""
+        return self.original_name.rsplit(".", 1)[-1].upper()
 
 
 class PostRevision(models.Model):

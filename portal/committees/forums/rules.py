@@ -35,3 +35,5 @@ can_read_forum = is_public_committee | is_committee_member | (is_restricted_comm
 rules.add_rule("committees.read_forum", can_read_forum)
 rules.add_rule("committees.post_in_forum", is_active_committee_member)
 rules.add_perm("committees.moderate_forum", is_committee_coordinator | is_administrator)
+# The forum's categories are the coordinators' to define, in the committee's own pages.
+rules.add_perm("committees.manage_forum_categories", is_committee_coordinator | is_administrator)

@@ -9,17 +9,29 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 
-from portal.committees.forums.models import Post, Thread, ThreadReadState
+from portal.committees.choices import PostStatus
+from portal.committees.forums.models import (
+    ForumCategory,
+    Post,
+    PostAttachment,
+    Thread,
+    ThreadReadState,
+)
 
 PAGE_SIZE = 20
 
 
-def forum_threads(*, committee):
-    return (
-        Thread.objects.filter(committee=committee)
-        .in_forum_order()
-        .select_related("author", "last_poster")
-    )
+def forum_threads(*, committee, category=None):
+    """The forum's threads in its order; those of `category` alone when it is given."""
+    threads = Thread.objects.filter(committee=committee)
+    if category is not None:
+        threads = threads.filter(category=category)
+    return threads.in_forum_order().select_related("author", "last_poster", "category")
+
+
+def forum_categories(*, committee):
+    """The forum's categories in their order (a forum may have none)."""
+    return list(ForumCategory.objects.filter(committee=committee))
 
 
 def read_states(*, user, threads):
@@ -60,7 +72,9 @@ def latest_threads(*, committee, user, limit=5):
 
 def thread_for_reading(*, committee, thread_id):
     """The thread of this committee, or Thread.DoesNotExist."""
-    return Thread.objects.select_related("author").get(committee=committee, pk=thread_id)
+    return Thread.objects.select_related("author", "category").get(
+        committee=committee, pk=thread_id
+    )
 
 
 def post_ids(*, thread):
@@ -130,6 +144,16 @@ def first_unread(*, ids, last_read):
     return next((pk for pk in ids if pk > last_read), None)
 
 
+def first_unread_after(*, thread_id, last_read):
+    """The thread's first post after `last_read`, from the reading-order index."""
+    return (
+        Post.objects.filter(thread=thread_id, pk__gt=last_read)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def thread_page(*, ids, number, last_read=None):
     """The posts of page `number` (clamped to the pages that exist)."""
     count = max(math.ceil(len(ids) / PAGE_SIZE), 1)
@@ -138,6 +162,7 @@ def thread_page(*, ids, number, last_read=None):
     posts = list(
         Post.objects.filter(pk__in=wanted)
         .select_related("author", "organisation", "hidden_by")
+        .prefetch_related("attachments")  # the page's files, in one query
         .order_by("created_at", "id")
     )
     page = PostPage(number=number, count=count, posts=posts)
@@ -157,3 +182,16 @@ def post_for_change(*, committee, post_id):
 
 def post_revisions(*, post):
     return post.revisions.select_related("replaced_by")
+
+
+def attachment_for_download(*, user, committee, attachment_id, sees_hidden=False):
+    """A file attached to a post of `committee`'s forum, when `user` may read the thread now
+    and its post is shown (a hidden post's only to those who see hidden posts, `sees_hidden`:
+    the coordinators); else PostAttachment.DoesNotExist."""
+    shown = [PostStatus.VISIBLE, PostStatus.HIDDEN] if sees_hidden else [PostStatus.VISIBLE]
+    return PostAttachment.objects.get(
+        pk=attachment_id,
+        post__thread__committee=committee,
+        post__thread__in=Thread.objects.visible_to(user).values("pk"),
+        post__status__in=shown,
+    )

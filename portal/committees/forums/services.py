@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from portal.committees.choices import ModerationAction, PostStatus
 from portal.committees.following import services as following
-from portal.committees.forums import mentions
+from portal.committees.forums import attachments, mentions
 from portal.committees.forums.models import Post, PostRevision, Thread, ThreadReadState
+from portal.committees.forums.search import search_documents_refresh
 from portal.committees.membership.selectors import seat_of
 from portal.committees.membership.services import notify, portal_language
 from portal.committees.moderation import log
@@ -91,6 +92,7 @@ def _add_post(*, user, thread, body, now, reply_to=None):
         reply_to=reply_to if reply_to is not None and reply_to.thread_id == thread.pk else None,
         created_at=now,
     )
+    search_documents_refresh(posts=Post.objects.filter(pk=post.pk))
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1,
         last_activity_at=now,
@@ -104,33 +106,42 @@ def _add_post(*, user, thread, body, now, reply_to=None):
     return post
 
 
-def thread_create(*, user, committee, title, body):
-    """Start a thread: its title and first post."""
+def thread_create(*, user, committee, title, body, category=None, files=()):
+    """Start a thread: its title, its category among the forum's (optional) and its first
+    post, with the files attached to it."""
     require_posting(user=user, committee=committee)
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("A thread needs a title."), code="title")
     body = _clean_body(body)
+    if category is not None and category.committee_id != committee.pk:
+        raise ValidationError(_("This category is not one of this forum's."), code="category")
+    checked = attachments.attachments_check(files=files)
     now = timezone.now()
-    with transaction.atomic():
+    with attachments.written_files() as written, transaction.atomic():
         thread = Thread.objects.create(
             committee=committee,
             title=title[:200],
+            category=category,
             author=user,
             created_at=now,
             last_activity_at=now,
         )
+        search_documents_refresh(threads=Thread.objects.filter(pk=thread.pk))
         post = _add_post(user=user, thread=thread, body=body, now=now)
+        attachments.attachments_save(post=post, checked=checked, written=written)
     thread.refresh_from_db()
     thread.mention_warnings = post.mention_warnings
     return thread
 
 
-def post_create(*, user, thread, body, reply_to=None):
-    """Reply to a thread (to one of its posts, `reply_to`, whose author is told)."""
+def post_create(*, user, thread, body, reply_to=None, files=()):
+    """Reply to a thread (to one of its posts, `reply_to`, whose author is told), with files
+    attached."""
     require_posting(user=user, committee=thread.committee)
     body = _clean_body(body)
-    with transaction.atomic():
+    checked = attachments.attachments_check(files=files)
+    with attachments.written_files() as written, transaction.atomic():
         current = (
             Thread.objects.select_for_update()
             .only("is_locked", "slow_mode_seconds", "committee")
@@ -142,6 +153,7 @@ def post_create(*, user, thread, body, reply_to=None):
         current.committee = thread.committee
         require_pace(user=user, thread=current, now=now)
         post = _add_post(user=user, thread=thread, body=body, now=now, reply_to=reply_to)
+        attachments.attachments_save(post=post, checked=checked, written=written)
     return post
 
 
@@ -162,17 +174,39 @@ def require_own_visible_post(*, user, post):
         raise PermissionDenied(_("This post can no longer be changed."))
 
 
-def post_edit(*, user, post, body):
-    """The author edits their post; the earlier text is kept for the coordinators."""
+def post_edit(*, user, post, body, files=(), remove=()):
+    """The author edits their post; the earlier text is kept for the coordinators. They may
+    attach more files (`files`), and remove attached ones (`remove`: their ids) within the
+    deletion window, as they may delete the post: after it, what others may have read stays
+    for the coordinators to judge."""
     require_own_visible_post(user=user, post=post)
     require_posting(user=user, committee=post.thread.committee)
     if post.thread.is_locked:
         raise PermissionDenied(_("This thread is closed: nobody can reply any more."))
     body = _clean_body(body)
-    if body == post.body:
+    remove = set(remove or ())
+    if remove and not can_delete(user=user, post=post):
+        raise ValidationError(
+            _(
+                "An attached file can be removed only within %(minutes)s minutes of writing "
+                "the post."
+            )
+            % {"minutes": settings.COMMITTEES_POST_DELETE_MINUTES},
+            code="window",
+        )
+    checked = attachments.attachments_check(files=files)
+    if body == post.body and not checked and not remove:
         return post
     now = timezone.now()
-    with transaction.atomic():
+    with attachments.written_files() as written, transaction.atomic():
+        # Two edits at once cannot both pass the count of files.
+        Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").get()
+        if remove:
+            attachments.attachments_remove(post=post, ids=remove)
+        attachments.require_room(post=post, adding=len(checked))
+        attachments.attachments_save(post=post, checked=checked, written=written)
+        if body == post.body:
+            return post
         PostRevision.objects.create(
             post=post,
             body=post.body,
@@ -182,6 +216,7 @@ def post_edit(*, user, post, body):
         )
         post.body, post.body_html, post.edited_at = body, mentions.rendered(body), now
         post.save(update_fields=["body", "body_html", "edited_at"])
+        search_documents_refresh(posts=Post.objects.filter(pk=post.pk))
     return post
 
 
@@ -195,7 +230,8 @@ def can_delete(*, user, post):
 
 
 def post_delete(*, user, post):
-    """The author withdraws their post within the deletion window; its text is erased."""
+    """The author withdraws their post within the deletion window; its text and attached
+    files are erased."""
     require_own_visible_post(user=user, post=post)
     if not can_delete(user=user, post=post):
         raise PermissionDenied(
@@ -204,8 +240,10 @@ def post_delete(*, user, post):
         )
     with transaction.atomic():
         post.revisions.all().delete()
+        attachments.attachments_remove(post=post)
         post.status, post.body, post.body_html = PostStatus.DELETED, "", ""
         post.save(update_fields=["status", "body", "body_html"])
+        search_documents_refresh(posts=Post.objects.filter(pk=post.pk))
     return post
 
 

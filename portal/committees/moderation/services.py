@@ -130,16 +130,17 @@ def thread_slow(*, user, thread, seconds):
 
 def thread_move(*, user, thread, target, reason=""):
     """Move a thread to another committee the person also moderates. Who follows the thread
-    keeps following it; both committees' logs say so."""
+    keeps following it; both committees' logs say so. Its category, the old forum's, is left
+    behind."""
     source = thread.committee
     _require_moderator(user=user, committee=source)
     _require_moderator(user=user, committee=target)
     if target.pk == source.pk:
         raise ValidationError(_("The thread is already in this committee."), code="same")
     with transaction.atomic():
-        Thread.objects.filter(pk=thread.pk).update(committee=target)
+        Thread.objects.filter(pk=thread.pk).update(committee=target, category=None)
         Subscription.objects.filter(thread=thread).update(committee=target)
-        thread.committee = target
+        thread.committee, thread.category = target, None
         for committee in (source, target):
             log.record(
                 committee=committee,

@@ -5,6 +5,7 @@ from django import forms
 
 from portal.knowledge.choices import ResourceKind
 from portal.knowledge.search.selectors import Filters
+from portal.knowledge.search.sources import source_named
 from territories.models import Territory
 
 QUERY_MAX_LENGTH = 200
@@ -30,6 +31,8 @@ class SearchForm(forms.Form):
     territoire = forms.CharField(required=False, max_length=60)
     annee = forms.IntegerField(required=False, min_value=1, max_value=9999)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    # A registered source whose findings are listed instead of the resources (sources.py).
+    dans = forms.SlugField(required=False, max_length=50)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
@@ -41,6 +44,10 @@ class SearchForm(forms.Form):
     def clean_territoire(self):
         return find_territory(self.cleaned_data["territoire"])
 
+    def clean_dans(self):
+        source = source_named(self.cleaned_data["dans"])
+        return source.name if source else ""
+
     def value(self, name, default=None):
         value = self.cleaned_data.get(name)
         return default if value in (None, "") else value
@@ -48,6 +55,10 @@ class SearchForm(forms.Form):
     @property
     def query(self):
         return self.value("q", "")
+
+    @property
+    def within(self):
+        return self.value("dans", "")
 
     @property
     def page_number(self):

@@ -3,13 +3,15 @@
 PostgreSQL uses its own French full-text search (postgres.py); the embedded SQLite database
 a thin Python fallback (sqlite.py). Both search only what the person may read
 (Resource.objects.readable_by), so that nothing private reaches results, facet counts or
-excerpts; both are run by the same tests.
+excerpts; both are run by the same tests. What apps above the knowledge base add to the
+search (the forums' discussions) comes through sources.py, each source answering for what its
+reader may read.
 """
 
 from dataclasses import dataclass, field
 
 from portal.knowledge.models import Resource
-from portal.knowledge.search import postgres, sqlite
+from portal.knowledge.search import postgres, sources, sqlite
 from portal.knowledge.search.facets import count_and_rank
 from portal.knowledge.search.text import has_words, plain_excerpt
 from territories.geography.selectors import territory_family_ids
@@ -54,6 +56,11 @@ class SearchResult:
     total: int = 0
     results: list = field(default_factory=list)
     facets: dict = field(default_factory=dict)
+    # Each registered source's facet, [(source, Found)], when the query has words to search.
+    elsewhere: list = field(default_factory=list)
+    # The source whose page is listed instead of the resources (None: the resources).
+    chosen: sources.SearchSource | None = None
+    found: sources.Found | None = None
 
 
 def engine():
@@ -81,3 +88,29 @@ def search_resources(*, user, query="", filters=None, limit=PAGE_SIZE, offset=0)
             resource.excerpt = plain_excerpt(resource.summary)
     total = sum(row["count"] for row in facets["type"])
     return SearchResult(query=query, total=total, results=results, facets=facets)
+
+
+def search(*, user, query="", filters=None, within="", offset=0, limit=PAGE_SIZE):
+    """The search page's answer: the readable resources as search_resources() gives them,
+    and what each registered source finds for the reader. When `within` names a source, its
+    page is listed instead of the resources' (which are still counted, for their facet).
+
+    Sources search only for words: a query without any lists the resources alone."""
+    chosen = sources.source_named(within) if has_words(query) else None
+    result = search_resources(
+        user=user,
+        query=query,
+        filters=filters,
+        offset=offset,
+        limit=0 if chosen else limit,
+    )
+    if not has_words(query):
+        return result
+    for source in sources.sources():
+        if source is chosen:
+            found = source.search(user=user, query=query, offset=offset, limit=limit)
+            result.chosen, result.found = source, found
+        else:
+            found = source.search(user=user, query=query)
+        result.elsewhere.append((source, found))
+    return result

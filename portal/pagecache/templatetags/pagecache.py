@@ -11,7 +11,8 @@ page, and its names are then available inside the fragments. A view turns keepin
 reader (whose fragment would carry a CSRF token, say) with `keep_off`.
 
 `{% personal "personal/account_nav.html" %}`: a part of the page drawn for each reader even
-when the page is kept for an audience (portal.pagecache.holes).
+when the page is kept for an audience (portal.pagecache.holes); with a key,
+`{% personal "personal/forum/thread_marks.html" key %}`, one such part per row.
 """
 
 import hashlib
@@ -73,8 +74,12 @@ def keep(parser, token):
 
 
 @register.simple_tag(takes_context=True)
-def personal(context, name):
+def personal(context, name, key=None):
     if not name.startswith(holes.HOLE_DIRECTORY):
         raise template.TemplateSyntaxError("{% personal %} draws templates under personal/.")
+    if key is not None:
+        key = str(key)
+        if not holes.KEY.fullmatch(key):
+            raise template.TemplateSyntaxError(f"A personal part's key is a word: {key!r}.")
     html = context.template.engine.get_template(name).render(context)
-    return holes.wrap(name, html)
+    return holes.wrap(name, html, key)

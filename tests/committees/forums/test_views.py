@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from portal.committees.choices import PostStatus
 from portal.committees.forums import services
-from portal.committees.forums.models import Post, Thread, ThreadReadState
+from portal.committees.forums.models import (
+    ForumCategory,
+    Post,
+    PostAttachment,
+    Thread,
+    ThreadReadState,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,31 +156,47 @@ def test_forum_pages_of_twenty_threads(client, cast, trio):
 
 
 def _fill(committee, author, threads, posts):
-    """`threads` threads in the committee, the first with `posts` posts by several people."""
+    """`threads` threads in the committee, filed under two categories, the first with `posts`
+    posts by several people, each post with two attached files."""
     people = [author] + [UserFactory() for _ in range(3)]
     for person in people[1:]:
         committee.memberships.create(user=person)
     committee.__dict__.pop("_seats", None)
+    categories = [
+        ForumCategory.objects.create(committee=committee, name=name, slug=name.lower())
+        for name in ("Accueil", "Logement")
+    ]
     first = None
     for number in range(threads):
         thread = services.thread_create(
-            user=people[number % 4], committee=committee, title=f"Sujet {number}", body="x"
+            user=people[number % 4],
+            committee=committee,
+            title=f"Sujet {number}",
+            body="x",
+            category=categories[number % 2],
         )
         first = first or thread
     for number in range(posts - 1):
         services.post_create(user=people[number % 4], thread=first, body=f"m {number}")
+    # The rows alone: the page lists the files, it does not open them.
+    PostAttachment.objects.bulk_create(
+        PostAttachment(post=post, file=f"forums/{post.pk}-{n}", original_name="a.pdf", size=9)
+        for post in first.posts.all()
+        for n in range(2)
+    )
     return first
 
 
-# The pinned counts. Anonymous reader of the forum: committee, thread count, the page of
-# threads; of a thread: committee, thread, its ordered post ids, the page's posts.
+# The pinned counts. Anonymous reader of the forum: committee, its categories, thread count,
+# the page of threads (with their categories); of a thread: committee, thread (with its
+# category), its ordered post ids, the page's posts, and their attached files (one prefetch).
 # A member adds their account (the session is read from the cache), groups, 2 permission
 # queries of the menu (kept between writes when pages are kept, which tests turn off), their
 # seat, and the read state: read for the page's threads, read and advanced (one upsert) for a
 # thread; how closely they follow the forum or thread; in a thread they may answer, the
 # members they may mention.
-FORUM_QUERIES = {"visitor": 3, "member": 10}
-THREAD_QUERIES = {"visitor": 4, "member": 13}
+FORUM_QUERIES = {"visitor": 4, "member": 11}
+THREAD_QUERIES = {"visitor": 5, "member": 14}
 
 
 @pytest.mark.parametrize("persona", ["visitor", "member"])
@@ -188,6 +210,10 @@ def test_forum_page_query_count_is_constant(
     with django_assert_num_queries(FORUM_QUERIES[persona]):
         page = client.get(forum_url(trio.public))
     assert len(page.context["threads"]) == min(size, 20)
+    assert page.content.decode().count('class="badge badge-category"') == min(size, 20)
+    with django_assert_num_queries(FORUM_QUERIES[persona]):  # one category's threads
+        page = client.get(forum_url(trio.public), {"categorie": "accueil"})
+    assert len(page.context["threads"]) == min((size + 1) // 2, 20)
 
 
 @pytest.mark.parametrize("persona", ["visitor", "member"])
@@ -202,6 +228,7 @@ def test_thread_page_query_count_is_constant(
     with django_assert_num_queries(THREAD_QUERIES[persona]):
         page = client.get(url)
     assert len(page.context["page"].posts) == min(size, 20)
+    assert page.content.decode().count("/pieces-jointes/") == 2 * min(size, 20)
 
 
 def test_hidden_and_deleted_posts_show_placeholders(client, cast, threads):
