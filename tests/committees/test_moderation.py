@@ -131,7 +131,7 @@ def test_members_reaching_beyond_their_role_change_nothing(client, cast, trio, h
 def test_slow_mode_paces_members_not_coordinators(cast, trio, heated):
     thread, _post = heated
     services.thread_slow(user=cast.org_admin, thread=thread, seconds=300)
-    with pytest.raises(PermissionDenied, match="ralenti"):
+    with pytest.raises(ValidationError, match="ralenti"):
         forums.post_create(user=cast.member, thread=thread, body="Encore moi.")
     forums.post_create(user=cast.org_admin, thread=thread, body="Calmons-nous.")
     forums.post_create(user=cast.org_admin, thread=thread, body="Merci.")
@@ -140,6 +140,20 @@ def test_slow_mode_paces_members_not_coordinators(cast, trio, heated):
     with pytest.raises(ValidationError):
         services.thread_slow(user=cast.org_admin, thread=thread, seconds=7)
     assert ModerationAction.SLOW in actions(trio.public)
+
+
+def test_a_reply_too_soon_in_a_slowed_thread_keeps_its_text_and_says_when(
+    client, cast, trio, heated
+):
+    thread, _post = heated
+    services.thread_slow(user=cast.org_admin, thread=thread, seconds=300)  # after their post
+    client.force_login(cast.member)
+    address = reverse("committees:reply", args=[trio.public.slug, thread.pk])
+    answer = client.post(address, {"body": "Un second avis, trop tôt."})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "Ce sujet est ralenti" in page and "Un second avis, trop tôt." in page
+    assert not thread.posts.filter(body__startswith="Un second").exists()
 
 
 def test_a_thread_moves_between_committees_its_coordinator_runs(client, cast, trio, heated):

@@ -2,7 +2,8 @@
 coordinator accepts, the member starts a thread mentioning another member (chosen from the
 list that typing @ opens), who sees the bell's count, opens the thread at the first unread
 post and replies; a member reports a post, the coordinator hides it, the author is told and
-the log shows it. The pages pass the automated WCAG rules on the way, on a phone too."""
+the log shows it; a coordinator slows a heated thread down, then moves it to another
+committee. The pages pass the automated WCAG rules on the way, on a phone too."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -249,4 +250,56 @@ def test_a_member_attaches_a_pdf_to_a_reply_and_another_downloads_it(
     assert download.suggested_filename == "bilan-2025.pdf"
     with open(download.path(), "rb") as received:
         assert received.read() == document.read_bytes()
+    assert page.console_errors == []
+
+
+def test_a_coordinator_slows_a_heated_thread_down_then_moves_it(page, cast):
+    from portal.committees.forums import services
+
+    here = Committee.objects.create(name="Comité ouvert", slug="ouvert")
+    there = Committee.objects.create(name="Comité logement", slug="logement")
+    for committee in (here, there):
+        CommitteeMembership.objects.create(
+            committee=committee, user=cast.org_admin, role=CommitteeRole.COORDINATOR
+        )
+        CommitteeMembership.objects.create(committee=committee, user=cast.member)
+    thread = services.thread_create(
+        user=cast.org_admin, committee=here, title="Hébergement d'urgence", body="Vos retours ?"
+    )
+
+    log_in(page, cast.org_admin.email)
+    page.goto(thread.get_absolute_url())
+    page.get_by_label("Mode lent").select_option("300")
+    page.get_by_role("button", name="Appliquer").click()
+    page.locator(".message-success").wait_for()
+    assert "un message toutes les 5 minutes" in page.locator("main").inner_text()
+    accessible(page)
+
+    log_out(page)
+    log_in(page, cast.member.email)
+    page.goto(thread.get_absolute_url())
+    for text in ("Le 115 sature tous les soirs.", "Et personne ne répond !"):
+        page.locator("[name=body]").fill(text)
+        page.get_by_role("button", name="Envoyer la réponse").click()
+        page.wait_for_load_state()
+    assert "Ce sujet est ralenti" in page.locator("main").inner_text()
+    assert thread.posts.filter(body__startswith="Et personne").count() == 0
+    assert thread.posts.count() == 2
+    accessible(page)
+
+    log_out(page)
+    log_in(page, cast.org_admin.email)
+    page.goto(thread.get_absolute_url())
+    page.get_by_role("link", name="Déplacer le sujet").click()
+    page.get_by_label("Déplacer vers").select_option(label="Comité logement")
+    accessible(page)
+    page.get_by_role("button", name="Déplacer", exact=True).click()
+    page.locator(".message-success").wait_for()
+    assert page.locator(".kicker").inner_text().startswith("Comité logement")
+    thread.refresh_from_db()
+    assert thread.committee == there
+    page.goto("/comites/logement/forum/")
+    assert page.locator(".thread-item", has_text="Hébergement d'urgence").count() == 1
+    page.goto("/comites/ouvert/forum/")
+    assert page.locator(".thread-item", has_text="Hébergement d'urgence").count() == 0
     assert page.console_errors == []

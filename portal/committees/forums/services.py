@@ -340,7 +340,7 @@ def require_pace(*, user, thread, now):
         return
     allowed = last + timedelta(seconds=thread.slow_mode_seconds)
     if now < allowed:
-        raise PermissionDenied(
+        raise ValidationError(
             _(
                 "This thread is slowed down: one post every %(minutes)s minutes per person. "
                 "You can write again at %(time)s."
@@ -348,5 +348,6 @@ def require_pace(*, user, thread, now):
             % {
                 "minutes": max(1, thread.slow_mode_seconds // 60),
                 "time": f"{timezone.localtime(allowed):%H:%M}",
-            }
+            },
+            code="pace",
         )
