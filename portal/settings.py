@@ -362,6 +362,8 @@ PAGE_CACHE_PER_AUDIENCE = {
     "committees:detail": "portal.committees.views.detail_audience",
     "committees:forum": "portal.committees.views.forum_audience",
     "committees:thread": "portal.committees.views.forum_audience",
+    # The list itself is the reader's own part (portal.accounts.notifications.views).
+    "notifications:list": "portal.pagecache.audiences.everyone",
     "territories:territory_detail": "territories.portraits.views.portrait_audience",
     "signals:list": "territories.signals.views.list_audience",
     "territories:search": "portal.pagecache.audiences.everyone",

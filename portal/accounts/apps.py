@@ -14,3 +14,11 @@ class AccountsConfig(AppConfig):
         from portal.accounts.notifications import tasks as notification_tasks  # noqa: F401
 
         hooks.register()
+        _register_page_parts()
+
+
+def _register_page_parts():
+    from portal.accounts.notifications.views import LIST, list_part
+    from portal.pagecache.holes import register_loader
+
+    register_loader(LIST, list_part)

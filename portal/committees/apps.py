@@ -49,7 +49,6 @@ def _register_page_marks():
     from portal.pagecache.holes import register_loader
 
     register_loader(marks.THREAD_MARKS, marks.thread_marks)
-    register_loader(marks.FOLLOW, marks.follow)
     register_loader(marks.FIRST_UNREAD, marks.first_unread)
     register_loader(marks.POST_MARKS, marks.post_marks)
     register_loader(marks.POST_ACTIONS, marks.post_actions)

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from portal.committees import selectors
+from portal.committees.following.selectors import level_of
 from portal.committees.forums.selectors import latest_threads
 from portal.committees.membership.selectors import (
     members_with_organisations,
@@ -41,7 +42,11 @@ def detail_audience(request, slug):
         committee = selectors.committee_for_reading(user=request.user, slug=slug)
     except Committee.DoesNotExist:
         return None
-    reader = _reader(request.user, committee)
+    return _standing(request.user, committee)
+
+
+def _standing(user, committee):
+    reader = _reader(user, committee)
     seat, pending = reader.pop("seat"), reader.pop("pending_request")
     if seat is not None:
         reader["seat"] = (seat.role, seat.is_suspended, seat.suspended_until)
@@ -52,9 +57,14 @@ def detail_audience(request, slug):
 
 def forum_audience(request, slug, pk=None):
     """A committee's forum and its threads are kept for the readers who stand alike towards
-    the committee, as its page is; each reader's marks are drawn for them
-    (portal.committees.forums.marks)."""
-    return detail_audience(request, slug)
+    the committee, as its page is, and follow the forum (or the thread) alike; each reader's
+    unread marks and own posts' actions are drawn for them (portal.committees.forums.marks)."""
+    try:
+        committee = selectors.committee_for_reading(user=request.user, slug=slug)
+    except Committee.DoesNotExist:
+        return None
+    level = level_of(user=request.user, committee=committee, thread=pk)
+    return f"{_standing(request.user, committee)}|follows:{level}"
 
 
 def committee_detail(request, slug):

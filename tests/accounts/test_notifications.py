@@ -208,3 +208,24 @@ def test_the_daily_digest_is_sent_by_a_worker_when_beat_calls(cast, redis_broker
         assert wait_for(lambda: len(mail.outbox) == 1)
     assert "Premier" in mail.outbox[0].body
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
+
+
+def test_the_list_page_is_kept_for_everyone_and_each_reader_sees_only_their_own(
+    cast, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_TTL = 300
+    tell([cast.member], title="Pour Mina seulement")
+    tell([cast.other_admin], title="Pour Omar seulement")
+    first, second = Client(), Client()
+    first.force_login(cast.member)
+    second.force_login(cast.other_admin)
+    address = reverse("notifications:list")
+    mine = first.get(address).content.decode()
+    assert "Pour Mina seulement" in mine and "Pour Omar seulement" not in mine
+    second.get(reverse("home"))  # their roles, for the menu, are kept for them
+    second.get(address)
+    with django_assert_max_num_queries(4):  # the person, then only their notifications
+        theirs = second.get(address).content.decode()
+    assert "Pour Omar seulement" in theirs and "Pour Mina seulement" not in theirs
+    tell([cast.other_admin], title="Une nouvelle toute fraîche")
+    assert "Une nouvelle toute fraîche" in second.get(address).content.decode()

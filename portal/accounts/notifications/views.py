@@ -16,18 +16,38 @@ from portal.accounts.notifications.forms import MarkReadForm, PreferencesForm
 PER_PAGE = 30
 
 
+LIST = "personal/notifications/list.html"
+
+
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notifications_for(user=request.user), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    for notification in page.object_list:
-        notification.kind_label = kinds.kind(notification.kind).label
+    """The list is the reader's own part of a page otherwise kept for everyone
+    (portal.pagecache): drawn here, and by list_part() when the kept page is served."""
+    number = _page_number(request.GET.get("page"))
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread": selectors.unread_count(user=request.user)},
+        {"page_key": number, **_list(request.user, number)},
     )
+
+
+def _page_number(value):
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _list(user, number):
+    page = Paginator(selectors.notifications_for(user=user), PER_PAGE).get_page(number)
+    for notification in page.object_list:
+        notification.kind_label = kinds.kind(notification.kind).label
+    return {"page": page, "unread": selectors.unread_count(user=user)}
+
+
+def list_part(request, keys):
+    """{page number: the reader's notifications on that page} (portal.pagecache.holes)."""
+    return {key: _list(request.user, int(key)) for key in keys}
 
 
 @login_required

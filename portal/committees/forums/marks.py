@@ -1,27 +1,20 @@
 """The parts of forum pages that are the reader's own, drawn for them on pages kept for an
-audience (portal.pagecache.holes): which threads they have not read, how they follow the
-forum or the thread.
+audience (portal.pagecache.holes): which threads and posts they have not read, what they may
+do with their own posts. (How they follow the forum is part of the audience: see
+portal.committees.views.forum_audience.)
 
 Each part is a keyed personal template; its key carries what the loader needs of its row."""
 
 from datetime import UTC, datetime
 
-from portal.committees.following.selectors import level_of
 from portal.committees.forums import selectors, services
-from portal.committees.forums.forms import FollowForm
 from portal.committees.forums.models import Post, Thread, ThreadReadState
 
 THREAD_MARKS = "personal/committees/thread_marks.html"
-FOLLOW = "personal/committees/follow.html"
 
 
 def thread_marks_key(thread):
     return f"{thread.committee.slug}.{thread.pk}.{thread.last_post_id or 0}"
-
-
-def follow_key(committee, thread=None):
-    key = f"{committee.slug}.{committee.pk}"
-    return key if thread is None else f"{key}.{thread.pk}"
 
 
 class _Thread:
@@ -51,21 +44,6 @@ def thread_marks(request, keys):
     return {key: {"thread": thread} for key, thread in threads.items() if thread.unread}
 
 
-def follow(request, keys):
-    """{key: the follow form of the forum or thread the key names, at the reader's level}."""
-    drawn = {}
-    for key in keys:
-        slug, committee_id, *thread_id = key.split(".")
-        thread_id = int(thread_id[0]) if thread_id else None
-        level = level_of(user=request.user, committee=int(committee_id), thread=thread_id)
-        drawn[key] = {
-            "follow_form": FollowForm(initial={"level": level}) if level else None,
-            "committee": {"slug": slug},
-            "thread": {"pk": thread_id} if thread_id else None,
-        }
-    return drawn
-
-
 FIRST_UNREAD = "personal/committees/first_unread.html"
 POST_MARKS = "personal/committees/post_marks.html"
 POST_ACTIONS = "personal/committees/post_actions.html"
@@ -87,12 +65,19 @@ def post_actions_key(post, *, committee, can_reply):
     )
 
 
-def _last_read(user, thread_id):
-    return (
-        ThreadReadState.objects.filter(user=user, thread=thread_id)
-        .values_list("last_read_post_id", flat=True)
-        .first()
-    )
+def _last_read(request, thread_id):
+    """How far the reader had read the thread when the page was asked for: read once for
+    the page's marks (the first unread link, then the posts), before drawing them moves it."""
+    known = getattr(request, "_forum_last_read", None)
+    if known is None:
+        known = request._forum_last_read = {}
+    if thread_id not in known:
+        known[thread_id] = (
+            ThreadReadState.objects.filter(user=request.user, thread=thread_id)
+            .values_list("last_read_post_id", flat=True)
+            .first()
+        )
+    return known[thread_id]
 
 
 def first_unread(request, keys):
@@ -100,7 +85,7 @@ def first_unread(request, keys):
     drawn = {}
     for key in keys:
         thread_id, last_post_id = (int(part) for part in key.split("."))
-        last_read = _last_read(request.user, thread_id)
+        last_read = _last_read(request, thread_id)
         found = None
         if last_read is not None and last_post_id > last_read:
             found = selectors.first_unread_after(thread_id=thread_id, last_read=last_read)
@@ -113,7 +98,7 @@ def post_marks(request, keys):
     them records that the reader has read the page, as the thread's view does."""
     posts = [tuple(int(part) for part in key.split(".")) for key in keys]
     thread_id = posts[0][0]
-    last_read = _last_read(request.user, thread_id)
+    last_read = _last_read(request, thread_id)
     unread = [pk for _, pk in posts if last_read is not None and pk > last_read]
     first = unread[0] if unread else None
     services.read_state_advance(

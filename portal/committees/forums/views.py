@@ -65,7 +65,6 @@ def forum(request, slug):
                 "committees.manage_forum_categories", committee
             ),
             "follow_form": _follow_form(request, committee),
-            "follow_key": marks.follow_key(committee),
         },
     )
 
@@ -126,7 +125,6 @@ def thread(request, slug, pk):
             "categories": selectors.forum_categories(committee=committee) if can_moderate else [],
             "form": PostForm(),
             "follow_form": _follow_form(request, committee, thread),
-            "follow_key": marks.follow_key(committee, thread),
             "first_unread_key": marks.first_unread_key(thread),
             "slow_form": SlowForm(),
             "mentionable": following.mentionable(committee=committee) if can_reply else None,
