@@ -376,3 +376,33 @@ def test_forms_carry_their_token_only_through_the_csrf_token_tag():
         and re.search(r"csrf_token(?!\s*%\})|get_token", path.read_text())
     ]
     assert found == []
+
+
+def test_the_session_person_is_read_once_then_kept_until_the_next_write(
+    client, cast, run_published, django_assert_num_queries
+):
+    client.force_login(cast.member)
+    client.get("/carte/")
+    with django_assert_num_queries(0):  # the person and the page: both kept
+        page = client.get("/carte/").content.decode()
+    assert "Mina Membre" in page
+
+
+def test_a_kept_person_never_outlives_a_new_password_or_a_closed_account(
+    cast, run_published, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    for client in (first, second):
+        client.force_login(cast.member)
+        assert "Mina Membre" in client.get("/carte/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.member.set_password("un-tout-nouveau-mot-de-passe")
+        cast.member.save()
+    assert "Mina Membre" not in first.get("/carte/").content.decode()  # logged out
+    second.force_login(cast.member)  # logged in again, with the new password
+    assert "Mina Membre" in second.get("/carte/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        type(cast.member).objects.filter(pk=cast.member.pk).update(is_active=False)
+    assert "Mina Membre" not in second.get("/carte/").content.decode()
