@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from portal.committees.forums.attachments import attachments_delete
 from portal.committees.forums.models import ForumCategory, PostAttachment, Thread
 
 
@@ -41,9 +40,3 @@ class PostAttachmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def delete_model(self, request, obj):
-        attachments_delete([obj])
-
-    def delete_queryset(self, request, queryset):
-        attachments_delete(queryset)

@@ -5,7 +5,8 @@ download view lets through only those who may read the thread now (views.attachm
 
 The posting services (services.py) check the files before writing anything, then save them in
 their transaction; a file written by a transaction that fails is removed, and a file whose
-row is deleted is removed once the deletion commits: no file stays on disk without its row.
+row is deleted — by a service, the admin or a cascade — is removed once the deletion commits:
+no file stays on disk without its row.
 """
 
 import contextlib
@@ -14,6 +15,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -100,9 +103,13 @@ def attachments_save(*, post, checked, written):
     return saved
 
 
-def _delete_files(names):
-    for name in names:
-        default_storage.delete(name)
+@receiver(post_delete, sender=PostAttachment, dispatch_uid="forum-attachment-file")
+def _file_goes_with_its_row(sender, instance, **kwargs):
+    """However a row is deleted (a service, the admin, a committee deleted with its threads),
+    its file is removed once the deletion commits; a rolled-back deletion keeps it."""
+    name = instance.file.name
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def attachments_remove(*, post, ids=None):
@@ -119,11 +126,10 @@ def attachments_remove(*, post, ids=None):
 
 
 def attachments_delete(doomed):
-    """Delete these attachments: their rows now, their files once the transaction commits."""
+    """Delete these attachments: their rows now, their files once the transaction commits
+    (_file_goes_with_its_row)."""
     doomed = list(doomed)
     if not doomed:
         return 0
-    names = [attachment.file.name for attachment in doomed]
     PostAttachment.objects.filter(pk__in=[attachment.pk for attachment in doomed]).delete()
-    transaction.on_commit(lambda: _delete_files(names))
     return len(doomed)

@@ -268,6 +268,23 @@ def test_deleting_a_post_deletes_its_files(
     assert not PostAttachment.objects.exists() and files_under(media) == []
 
 
+def test_files_go_with_their_committee_and_stay_when_a_deletion_rolls_back(
+    cast, threads, media, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    services.post_create(user=cast.member, thread=threads.public, body="Pièce", files=[pdf()])
+    assert len(files_under(media)) == 1
+    committee = type(threads.public.committee).objects.filter(pk=threads.public.committee_id)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        committee.delete()
+        raise RuntimeError("rolled back")
+    assert len(files_under(media)) == 1  # nothing was deleted, the file stays
+    with django_capture_on_commit_callbacks(execute=True):
+        committee.delete()  # by an administrator: its threads, posts and files
+    assert not PostAttachment.objects.exists() and files_under(media) == []
+
+
 def test_a_full_disk_refuses_the_post_and_leaves_no_file(client, cast, threads, full_media):  # noqa: F811
     before = threads.public.posts.count()
     as_(client, cast.member)
