@@ -298,6 +298,9 @@ def test_choosing_discussions_keeps_only_the_query_and_back_keeps_the_filters(cl
     back = facet(chosen, "")
     assert back["query"] == "q=pauvret%C3%A9&type=study" and back["count"] == 1
     assert facet(chosen)["selected"] and not back["selected"]
+    # The search box says where it searches.
+    assert ">Rechercher dans les ressources</label>" in page.content.decode()
+    assert ">Rechercher dans les discussions</label>" in chosen.content.decode()
 
 
 def test_the_search_page_audience_separates_readers_of_different_forums(cast, trio, poverty):
