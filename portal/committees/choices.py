@@ -55,3 +55,51 @@ class ModerationAction(models.TextChoices):
     SUSPEND = "suspend", _("Member suspended")
     REINSTATE = "reinstate", _("Member reinstated")
     REMOVE = "remove", _("Member removed")
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online")
+
+
+class MeetingVisibility(models.TextChoices):
+    """Who may see a meeting (and register for it)."""
+
+    MEMBERS = "members", _("The committee's members")
+    LOGGED_IN = "logged_in", _("Anyone logged in")
+    PUBLIC = "public", _("Public (public committees only)")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationStatus(models.TextChoices):
+    """Where a person stands for a meeting. A place is held by REGISTERED and OFFERED ones."""
+
+    REGISTERED = "registered", _("Registered")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Place offered, to confirm")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Offer not confirmed in time")
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINAL = "final", _("Final")
+
+
+class MinutesItemKind(models.TextChoices):
+    DECISION = "decision", _("Decision")
+    ACTION = "action", _("Action")
+
+
+class ObservationStatus(models.TextChoices):
+    """A field observation's way through its committee's coordinators."""
+
+    SUBMITTED = "submitted", _("Awaiting validation")
+    NEEDS_PRECISION = "precision", _("Precision asked")
+    VALIDATED = "validated", _("Validated")
+    DISCARDED = "discarded", _("Discarded")

@@ -113,21 +113,39 @@ from portal.committees.forums.models import (  # noqa: E402
     Thread,
     ThreadReadState,
 )
+from portal.committees.meetings.models import (  # noqa: E402
+    AgendaItem,
+    CalendarToken,
+    Meeting,
+    MeetingReminder,
+    Minutes,
+    MinutesItem,
+    Registration,
+    WalkIn,
+)
 from portal.committees.membership.models import CommitteeInvitation, JoinRequest  # noqa: E402
 from portal.committees.moderation.models import ModerationEntry, Report  # noqa: E402
 
 __all__ = [
+    "AgendaItem",
+    "CalendarToken",
     "Committee",
     "CommitteeInvitation",
     "CommitteeMembership",
     "ForumCategory",
     "JoinRequest",
+    "Meeting",
+    "MeetingReminder",
+    "Minutes",
+    "MinutesItem",
     "ModerationEntry",
     "Post",
     "PostAttachment",
     "PostRevision",
+    "Registration",
     "Report",
     "Subscription",
     "Thread",
     "ThreadReadState",
+    "WalkIn",
 ]
