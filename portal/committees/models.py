@@ -104,6 +104,8 @@ class CommitteeMembership(models.Model):
 
 
 # The capabilities' models, registered under this app's label.
+from portal.committees.attendance.models import WalkIn  # noqa: E402
+from portal.committees.calendars.models import CalendarToken, MeetingReminder  # noqa: E402
 from portal.committees.following.models import Subscription  # noqa: E402
 from portal.committees.forums.models import (  # noqa: E402
     ForumCategory,
@@ -113,17 +115,9 @@ from portal.committees.forums.models import (  # noqa: E402
     Thread,
     ThreadReadState,
 )
-from portal.committees.meetings.models import (  # noqa: E402
-    AgendaItem,
-    CalendarToken,
-    Meeting,
-    MeetingReminder,
-    Minutes,
-    MinutesItem,
-    Registration,
-    WalkIn,
-)
+from portal.committees.meetings.models import AgendaItem, Meeting, Registration  # noqa: E402
 from portal.committees.membership.models import CommitteeInvitation, JoinRequest  # noqa: E402
+from portal.committees.minutes.models import Minutes, MinutesItem  # noqa: E402
 from portal.committees.moderation.models import ModerationEntry, Report  # noqa: E402
 
 __all__ = [

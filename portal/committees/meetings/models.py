@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -7,11 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.committees.choices import (
+    CommitteeAccess,
     MeetingMode,
     MeetingStatus,
     MeetingVisibility,
-    MinutesItemKind,
-    MinutesStatus,
     RegistrationStatus,
 )
 
@@ -23,6 +20,39 @@ ACTIVE = (*HOLDING, RegistrationStatus.WAITING)
 def default_reminders():
     """Minutes before the start: the day before and one hour before."""
     return [24 * 60, 60]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Meetings `user` may see: public ones of public committees for everyone; those open
+        to anyone logged in (of a committee that is not private) for people logged in; all of
+        their committees' for members and coordinators; restricted committees' for curators."""
+        from portal.accounts.rules import is_curator
+        from portal.committees.models import CommitteeMembership
+
+        public = models.Q(
+            visibility=MeetingVisibility.PUBLIC, committee__access=CommitteeAccess.PUBLIC
+        )
+        if user is None or not user.is_authenticated:
+            return self.filter(public)
+        seats = CommitteeMembership.objects.filter(user=user).values("committee_id")
+        visible = (
+            public
+            | models.Q(
+                visibility__in=[MeetingVisibility.LOGGED_IN, MeetingVisibility.PUBLIC],
+                committee__access__in=[CommitteeAccess.PUBLIC, CommitteeAccess.RESTRICTED],
+            )
+            | models.Q(committee__in=seats)
+        )
+        if is_curator(user):
+            visible |= models.Q(committee__access=CommitteeAccess.RESTRICTED)
+        return self.filter(visible)
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "id")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "-id")
 
 
 class Meeting(models.Model):
@@ -87,6 +117,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         app_label = "committees"
@@ -201,119 +233,3 @@ class Registration(models.Model):
     @property
     def holds_place(self):
         return self.status in HOLDING
-
-
-class WalkIn(models.Model):
-    """Someone who attended without registering, recorded by a coordinator."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="walk_ins")
-    name = models.CharField(_("name"), max_length=200)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        app_label = "committees"
-        verbose_name = _("walk-in attendee")
-        verbose_name_plural = _("walk-in attendees")
-        ordering = ["name", "id"]
-
-    def __str__(self):
-        return self.name
-
-
-class MeetingReminder(models.Model):
-    """A reminder already sent, so that each one goes once."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sent_reminders")
-    minutes_before = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        app_label = "committees"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "minutes_before"], name="meeting_reminder_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.meeting} −{self.minutes_before} min"
-
-
-class Minutes(models.Model):
-    """What was said at a meeting: Markdown, then decisions and actions; draft, then final."""
-
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
-    body = models.TextField(_("minutes"), blank=True)
-    body_html = models.TextField(editable=False, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
-    )
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
-
-    class Meta:
-        app_label = "committees"
-        verbose_name = _("minutes")
-        verbose_name_plural = _("minutes")
-
-    def __str__(self):
-        return f"{self.meeting} ({self.get_status_display()})"
-
-    @property
-    def is_final(self):
-        return self.status == MinutesStatus.FINAL
-
-
-class MinutesItem(models.Model):
-    """A decision or an action of the minutes; an action has a person responsible and a due
-    date, and stays open on the committee's page until marked done."""
-
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(_("kind"), max_length=10, choices=MinutesItemKind.choices)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.CharField(_("text"), max_length=500)
-    responsible = models.CharField(_("person responsible"), max_length=200, blank=True)
-    due_on = models.DateField(_("due date"), null=True, blank=True)
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        app_label = "committees"
-        verbose_name = _("minutes item")
-        verbose_name_plural = _("minutes items")
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.text
-
-
-def new_token():
-    return secrets.token_urlsafe(32)
-
-
-class CalendarToken(models.Model):
-    """The secret in the address of a person's own calendar feed; renewing it revokes the
-    old address, deleting it revokes the feed."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
-    )
-    token = models.CharField(max_length=64, unique=True, default=new_token)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        app_label = "committees"
-        verbose_name = _("calendar token")
-        verbose_name_plural = _("calendar tokens")
-
-    def __str__(self):
-        return f"{self.user} calendar"

@@ -1,0 +1,1 @@
+"""Attendance at meetings: who came, sign-in sheets and certificates."""

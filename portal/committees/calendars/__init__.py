@@ -1,0 +1,1 @@
+"""Calendars: .ics per meeting, per committee and per person, and reminders."""
