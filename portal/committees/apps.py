@@ -28,6 +28,7 @@ def _register_notifications():
     from portal.accounts.notifications import kinds
     from portal.committees.following import services as following
     from portal.committees.forums import services as forums
+    from portal.committees.meetings import scopes as meetings
     from portal.committees.membership import services as membership
     from portal.committees.moderation import services as moderation
     from portal.committees.selectors import readable_committee_ids
@@ -41,7 +42,13 @@ def _register_notifications():
     kinds.register(membership.MEMBERSHIP, _("Your place in committees: answers, changes"))
     kinds.register(moderation.REPORTS, _("Reported posts in the committees you coordinate"))
     kinds.register(forums.MODERATION, _("Moderation of your posts"))
+    kinds.register(
+        meetings.MEETINGS,
+        _("Meetings: your registrations, places offered, changes and reminders"),
+    )
+    kinds.register(meetings.MEETING_ADMIN, _("Meetings you coordinate: registrations filling up"))
     kinds.register_scope("committee", readable_committee_ids)
+    kinds.register_scope("meeting", meetings.readable_meeting_ids)
 
 
 def _register_page_marks():

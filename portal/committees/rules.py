@@ -1,6 +1,7 @@
 """The committees' rules, found by django-rules' autodiscovery, live with their capability."""
 
 from portal.committees.forums import rules as forums_rules
+from portal.committees.meetings import rules as meetings_rules
 from portal.committees.membership import rules as membership_rules
 
-__all__ = ["forums_rules", "membership_rules"]
+__all__ = ["forums_rules", "meetings_rules", "membership_rules"]

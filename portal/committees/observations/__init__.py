@@ -1,0 +1,1 @@
+"""Field observations: qualitative weak signals raised by committees on their territories."""
