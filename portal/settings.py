@@ -299,6 +299,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     # What people chose to receive as a daily digest, before the working day.
+    # A place offered from a meeting's waiting list and not confirmed in time passes on.
+    "committees-expire-offers": {"task": "committees.expire_offers", "schedule": 300.0},
     "notifications-send-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=30),

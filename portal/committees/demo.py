@@ -17,6 +17,7 @@ from portal.accounts.models import Membership, Organisation, User
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.forums.models import Post, Thread
 from portal.committees.forums.search import search_documents_refresh
+from portal.committees.meetings.demo import demo_meetings_ensure
 from portal.committees.models import Committee, CommitteeMembership
 from portal.knowledge.markdown import markdown_to_html
 from territories.choices import Level
@@ -134,6 +135,12 @@ def _seat(committee, user, role):
         )
 
 
+def _demo_people(committee):
+    """The committee's seated people, coordinators last (they register least)."""
+    seats = committee.memberships.select_related("user").order_by("-role", "user__full_name")
+    return [seat.user for seat in seats]
+
+
 def _threads(committee, people):
     """The demo threads of a committee, written once, backdated over the last weeks."""
     created = 0
@@ -222,5 +229,6 @@ def demo_committees_ensure():
             if access == CommitteeAccess.PUBLIC:
                 threads += _threads(committee, people)
             committees.append(committee)
+        demo_meetings_ensure(committees, _demo_people)
     seats = CommitteeMembership.objects.filter(committee__in=committees).count()
     return committees, seats, threads

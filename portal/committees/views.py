@@ -5,6 +5,7 @@ from django.shortcuts import render
 from portal.committees import selectors
 from portal.committees.following.selectors import level_of
 from portal.committees.forums.selectors import latest_threads
+from portal.committees.meetings.selectors import committee_meetings
 from portal.committees.membership.selectors import (
     members_with_organisations,
     pending_request_of,
@@ -73,12 +74,16 @@ def committee_detail(request, slug):
     except Committee.DoesNotExist:
         raise Http404 from None
     reader = _reader(request.user, committee)
+    upcoming, past = committee_meetings(committee=committee, user=request.user)
     return render(
         request,
         "committees/committee_detail.html",
         {
             "committee": committee,
             **reader,
+            "upcoming_meetings": upcoming,
+            "past_meetings": past,
+            "can_organise": request.user.has_perm("committees.manage_meetings", committee),
             "latest_threads": latest_threads(committee=committee, user=request.user),
             "coordinators": selectors.coordinators_of(committee=committee),
             "members": members_with_organisations(committee=committee)

@@ -1,0 +1,93 @@
+"""Reads about meetings: the agenda a person may see, a meeting's places and queue."""
+
+from django.db.models import Count, Q
+
+from portal.committees.choices import RegistrationStatus
+from portal.committees.meetings.models import ACTIVE, HOLDING, Meeting, Registration
+from portal.committees.models import Committee
+
+
+def with_places(queryset):
+    """Each meeting with `held` (places held) and `waiting` (people waiting): one query."""
+    return queryset.annotate(
+        held=Count("registrations", filter=Q(registrations__status__in=HOLDING)),
+        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+    )
+
+
+def agenda(*, user, committee=None, territory_ids=None, month=None, past=False):
+    """The meetings `user` may see, upcoming (soonest first) or past (latest first)."""
+    meetings = Meeting.objects.visible_to(user).select_related("committee")
+    meetings = meetings.defer("description", "committee__description")
+    if committee is not None:
+        meetings = meetings.filter(committee=committee)
+    if territory_ids is not None:
+        meetings = meetings.filter(committee__territory__in=territory_ids)
+    if month is not None:
+        year, number = month
+        meetings = meetings.filter(starts_at__year=year, starts_at__month=number)
+    meetings = meetings.past() if past else meetings.upcoming()
+    return with_places(meetings)
+
+
+def agenda_filters(*, user):
+    """The committees and territories the agenda's filters offer: those the reader knows."""
+    committees = list(
+        Committee.objects.visible_to(user)
+        .select_related("territory")
+        .only("pk", "name", "slug", "territory__level", "territory__code", "territory__name")
+        .order_by("name")
+    )
+    territories = {c.territory.pk: c.territory for c in committees if c.territory is not None}
+    return committees, sorted(territories.values(), key=lambda t: (t.level != "region", t.name))
+
+
+def committee_meetings(*, committee, user, upcoming=5, past=5):
+    """The next and the latest meetings of a committee that `user` may see."""
+    meetings = with_places(
+        Meeting.objects.visible_to(user).filter(committee=committee).defer("description")
+    )
+    return list(meetings.upcoming()[:upcoming]), list(meetings.past()[:past])
+
+
+def public_meetings_for(*, committees, limit=3):
+    """The next public meetings of `committees` (of public committees): what anyone may see,
+    for the territories' portraits."""
+    from portal.committees.choices import CommitteeAccess, MeetingStatus, MeetingVisibility
+
+    return list(
+        Meeting.objects.filter(
+            committee__in=committees,
+            committee__access=CommitteeAccess.PUBLIC,
+            visibility=MeetingVisibility.PUBLIC,
+            status=MeetingStatus.SCHEDULED,
+        )
+        .upcoming()
+        .select_related("committee")
+        .defer("description", "committee__description")[:limit]
+    )
+
+
+def meeting_places(meeting):
+    """(places held, people waiting) for one meeting: one query."""
+    counts = meeting.registrations.aggregate(
+        held=Count("pk", filter=Q(status__in=HOLDING)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    )
+    return counts["held"], counts["waiting"]
+
+
+def registration_of(*, meeting, user):
+    """The person's active registration (registered, offered, waiting), or None."""
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(meeting=meeting, user=user, status__in=ACTIVE).first()
+
+
+def registrations_for_coordinators(*, meeting):
+    """Every registration of the meeting, with its person: the places, the queue, history."""
+    return (
+        Registration.objects.filter(meeting=meeting)
+        .select_related("user", "registered_by")
+        .order_by("status", "queued_at", "id")
+    )

@@ -1,0 +1,6 @@
+"""The Celery tasks of committees, gathered here so that Celery's autodiscovery and every
+process register them; each is defined in the sub-package of its capability."""
+
+from portal.committees.meetings import tasks as meetings_tasks
+
+__all__ = ["meetings_tasks"]
