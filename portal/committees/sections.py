@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.committees import selectors
 from portal.committees.choices import CommitteeAccess
 from portal.committees.forums.models import Thread
+from portal.committees.meetings.selectors import public_meetings_for
 from portal.committees.models import Committee
 
 
@@ -24,6 +25,8 @@ def territory_section(territory, request):
         "title": _("Committees working here"),
         "template": "committees/_territory_committees.html",
         "committees": committees,
+        # Public meetings only: the section is the same for every reader of an audience.
+        "meetings": public_meetings_for(committees=committees),
     }
 
 

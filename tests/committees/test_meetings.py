@@ -570,3 +570,19 @@ def test_concurrent_cancellations_promote_each_waiting_person_once():
     statuses = sorted(Registration.objects.filter(meeting=meeting).values_list("status", flat=True))
     assert statuses.count("offered") == 4 and statuses.count("waiting") == 0
     assert services.held_places(meeting) == 4
+
+
+def test_a_portrait_lists_the_next_public_meetings_of_the_committees_covering_it(
+    client, cast, trio, small_geography
+):
+    commune = small_geography["98001"]
+    for committee in (trio.public, trio.private):
+        committee.territory = small_geography["departement"]
+        committee.save()
+    make_meeting(trio.public, visibility=MeetingVisibility.PUBLIC, title="Rencontre ouverte")
+    make_meeting(trio.public, visibility=MeetingVisibility.LOGGED_IN, title="Pour connectés")
+    make_meeting(trio.private, title="Rencontre secrète")
+    client.force_login(cast.member)  # who sits on the private committee
+    page = client.get(commune.get_absolute_url()).content.decode()
+    assert "Rencontre ouverte" in page
+    assert "Pour connectés" not in page and "Rencontre secrète" not in page

@@ -56,15 +56,17 @@ def public_meetings_for(*, committees, limit=3):
     from portal.committees.choices import CommitteeAccess, MeetingStatus, MeetingVisibility
 
     return list(
-        Meeting.objects.filter(
-            committee__in=committees,
-            committee__access=CommitteeAccess.PUBLIC,
-            visibility=MeetingVisibility.PUBLIC,
-            status=MeetingStatus.SCHEDULED,
-        )
-        .upcoming()
-        .select_related("committee")
-        .defer("description", "committee__description")[:limit]
+        with_places(
+            Meeting.objects.filter(
+                committee__in=committees,
+                committee__access=CommitteeAccess.PUBLIC,
+                visibility=MeetingVisibility.PUBLIC,
+                status=MeetingStatus.SCHEDULED,
+            )
+            .upcoming()
+            .select_related("committee")
+            .defer("description", "committee__description")
+        )[:limit]
     )
 
 
