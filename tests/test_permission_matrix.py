@@ -162,6 +162,43 @@ MATRIX += [
     for access in ("public", "restricted", "private")
 ]
 
+# Meetings: a members-only meeting of a committee of each access level, and the agenda.
+# Organisers (coordinators, administrators) manage it; whoever may not see it gets 404.
+MEETING_SEES = {
+    "public": {**everyone(404), **SEATED, "curator": 200, "admin": 200},
+    "restricted": {**everyone(404), **SEATED, "curator": 200, "admin": 200},
+    "private": {**everyone(404), **SEATED, "admin": 200},
+}
+MEETING_ORGANISERS = {
+    access: {
+        **{k: (403 if v == 200 else v) for k, v in sees.items()},
+        "visitor": 302,
+        "org_admin": 200,
+        "admin": 200,
+    }
+    for access, sees in MEETING_SEES.items()
+}
+MEETING_PAGES = {
+    "meeting": MEETING_SEES,
+    "meeting_update": MEETING_ORGANISERS,
+    "meeting_cancel": MEETING_ORGANISERS,
+    "meeting_registrations": MEETING_ORGANISERS,
+    "meeting_create": {
+        access: {**logged_in(403), "org_admin": 200, "admin": 200}
+        for access in FORUM_PAGES["forum"]
+    }
+    # Curators know of every committee (404 for the others), and organise none.
+    | {
+        "private": {**logged_in(404), "org_admin": 200, "member": 403, "curator": 403, "admin": 200}
+    },
+}
+MATRIX += [("committees:agenda", everyone(200))]
+MATRIX += [
+    (f"meeting:{page}:{access}", expected[access])
+    for page, expected in MEETING_PAGES.items()
+    for access in ("public", "restricted", "private")
+]
+
 
 def private_committee(*, member):
     committee = Committee.objects.create(
@@ -230,7 +267,43 @@ def forum_url(name, *, member, coordinator):
     return reverse(f"committees:{page}", args=arguments)
 
 
+def meeting_url(name, *, member, coordinator):
+    """A members-only meeting of a committee of the access level in `name`, the member
+    registered, and the address of the page in `name`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.committees.meetings import services as meetings
+    from portal.committees.meetings.models import Meeting
+
+    _, page, access = name.split(":")
+    committee, created = Committee.objects.get_or_create(
+        slug=f"rencontres-{access}", defaults={"name": f"Rencontres {access}", "access": access}
+    )
+    if created:
+        CommitteeMembership.objects.create(committee=committee, user=member)
+        CommitteeMembership.objects.create(
+            committee=committee, user=coordinator, role="coordinator"
+        )
+        start = timezone.now() + timedelta(days=5)
+        meeting = Meeting.objects.create(
+            committee=committee,
+            title="Rencontre",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            address="Nantes",
+        )
+        meetings.register(meeting=meeting, user=member)
+    if page == "meeting_create":
+        return reverse("committees:meeting_create", args=[committee.slug])
+    return reverse(f"committees:{page}", args=[committee.meetings.get().pk])
+
+
 def resolve(name, organisation, job, invitation):
+    if name.startswith("meeting:"):
+        coordinator = organisation.memberships.get(role="admin").user
+        return meeting_url(name, member=job.created_by, coordinator=coordinator)
     if name.startswith("forum:"):
         coordinator = organisation.memberships.get(role="admin").user
         return forum_url(name, member=job.created_by, coordinator=coordinator)

@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.forums.models import Post, Thread
+from portal.committees.meetings.models import Meeting
 from portal.committees.models import Committee, CommitteeMembership
 from portal.knowledge.choices import Visibility
 from portal.knowledge.models import Resource
@@ -63,6 +65,14 @@ def test_one_committee_per_departement_and_a_regional_one_twice_without_duplicat
     assert shared in Resource.objects.readable_by(member)
     assert shared not in Resource.objects.readable_by(None)
     assert CommitteeMembership.objects.filter(committee__is_demo=True).count() == 4 * 5
+    # Upcoming meetings, one per committee, the regional one public, full, with people waiting.
+    meetings = Meeting.objects.filter(is_demo=True)
+    assert meetings.count() == 4 and all(m.starts_at > timezone.now() for m in meetings)
+    regional_meeting = meetings.get(committee=regional)
+    assert regional_meeting in Meeting.objects.visible_to(None)
+    statuses = list(regional_meeting.registrations.values_list("status", flat=True))
+    assert statuses.count("registered") == 3 and statuses.count("waiting") == 2
+    assert all(m.agenda_items.count() == 4 for m in meetings)
 
 
 def test_no_territory_no_committee(db):

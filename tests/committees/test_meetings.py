@@ -223,6 +223,7 @@ SEES = {
     "curator": {
         "public-public",
         "public-logged",
+        "public-members",
         "restricted-logged",
         "restricted-members",
     },

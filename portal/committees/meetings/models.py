@@ -26,8 +26,10 @@ class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Meetings `user` may see: public ones of public committees for everyone; those open
         to anyone logged in (of a committee that is not private) for people logged in; all of
-        their committees' for members and coordinators; restricted committees' for curators."""
-        from portal.accounts.rules import is_curator
+        their committees' for members and coordinators; every meeting of a committee that is not
+        private for curators, as they read those committees' forums; all for administrators, who
+        may organise any committee's meetings."""
+        from portal.accounts.rules import is_administrator, is_curator
         from portal.committees.models import CommitteeMembership
 
         public = models.Q(
@@ -35,6 +37,8 @@ class MeetingQuerySet(models.QuerySet):
         )
         if user is None or not user.is_authenticated:
             return self.filter(public)
+        if is_administrator(user):
+            return self
         seats = CommitteeMembership.objects.filter(user=user).values("committee_id")
         visible = (
             public
@@ -45,7 +49,7 @@ class MeetingQuerySet(models.QuerySet):
             | models.Q(committee__in=seats)
         )
         if is_curator(user):
-            visible |= models.Q(committee__access=CommitteeAccess.RESTRICTED)
+            visible |= ~models.Q(committee__access=CommitteeAccess.PRIVATE)
         return self.filter(visible)
 
     def upcoming(self, now=None):
