@@ -11,13 +11,15 @@ from territories.portraits import portrait
 from territories.portraits.forms import MAX_COMPARED, CompareForm
 from territories.portraits.sections import audience_of, sections_for
 from territories.signals import selectors as signal_selectors
+from territories.signals.sources import sources_audience
 
 
 def portrait_audience(request, level, code):
-    """A portrait is kept for the readers who see the same sections and alike follow the
-    territory or not (portal.pagecache)."""
+    """A portrait is kept for the readers who see the same sections and field observations,
+    and alike follow the territory or not (portal.pagecache)."""
     following = signal_selectors.follows(user=request.user, level=level, code=code)
-    return f"{audience_of(request)};following={following}"
+    signals = sources_audience(request.user)
+    return f"{audience_of(request)};following={following};signals={signals}"
 
 
 def territory_detail(request, level, code):
@@ -44,6 +46,13 @@ def territory_detail(request, level, code):
         # What other apps add depends on the reader: kept per audience, computed on a miss.
         "sections": SimpleLazyObject(lambda: sections_for(territory, request)),
         "sections_audience": audience_of(request),
+        # The field's signals (territories.signals.sources), kept per audience too.
+        "field_signals": SimpleLazyObject(
+            lambda: signal_selectors.territory_qualitative_signals(
+                territory=territory, user=request.user
+            )
+        ),
+        "signals_audience": SimpleLazyObject(lambda: sources_audience(request.user)),
     }
     return render(request, "territories/territory_detail.html", context)
 

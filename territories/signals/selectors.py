@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from territories.choices import SignalStatus
 from territories.pipeline.selectors import published_run_id
 from territories.signals.models import SignalReview, TerritoryFollow, WeakSignal
+from territories.signals.sources import qualitative_signals
 
 
 @dataclass
@@ -21,6 +22,13 @@ class FlaggedTerritory:
     @property
     def score(self):
         return sum(signal.score for signal in self.signals)
+
+    @property
+    def corroborated(self):
+        """Flagged both by the recompute and by the field (a committee's observation): two
+        independent ways of seeing the same territory, so it ranks before the others."""
+        kinds = {getattr(signal, "is_qualitative", False) for signal in self.signals}
+        return len(kinds) == 2
 
 
 def _key(signal):
@@ -60,11 +68,13 @@ def _published_signals():
     )
 
 
-def flagged_territories(*, rule=None, level=None, status=None):
-    """The territories the published run flagged, the most flagged first.
+def flagged_territories(*, rule=None, level=None, status=None, user=None):
+    """The territories the published run flagged or the field observed (the qualitative
+    signals `user` may read, territories.signals.sources), those flagged both ways first,
+    then the most flagged.
 
     Filters keep only the matching signals; a territory is listed if one of its signals
-    matches. Three queries, whatever the number of territories.
+    matches. Three queries, and those of the sources, whatever the number of territories.
     """
     queryset = _published_signals()
     if rule:
@@ -74,13 +84,20 @@ def flagged_territories(*, rule=None, level=None, status=None):
     signals = _attach_reviews(list(queryset))
     if status:
         signals = [signal for signal in signals if signal.review_status == status]
+    signals += qualitative_signals(user=user, rule=rule, level=level, status=status)
     grouped = {}
     for signal in signals:
         grouped.setdefault(
             signal.territory_id, FlaggedTerritory(territory=signal.territory)
         ).signals.append(signal)
     return sorted(
-        grouped.values(), key=lambda item: (-item.score, -len(item.signals), item.territory.name)
+        grouped.values(),
+        key=lambda item: (
+            not item.corroborated,
+            -item.score,
+            -len(item.signals),
+            item.territory.name,
+        ),
     )
 
 
@@ -100,6 +117,11 @@ def signal_detail(*, pk):
 def territory_signals(*, territory):
     """The published run's signals on one territory, strongest first, with their status."""
     return _attach_reviews(list(_published_signals().filter(territory=territory)))
+
+
+def territory_qualitative_signals(*, territory, user):
+    """What the field says of one territory (territories.signals.sources), for `user`."""
+    return qualitative_signals(user=user, territory=territory)
 
 
 def is_following(*, user, territory):

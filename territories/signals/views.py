@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,20 +17,22 @@ from territories.geography.models import Territory
 from territories.signals import selectors as signal_selectors
 from territories.signals import services
 from territories.signals.forms import SignalFilterForm, SignalReviewForm
+from territories.signals.sources import sources_audience
 
 REVIEW = "territories.review_signals"
 PER_PAGE = 50
 
 
 def _form_prefix(signal):
-    # Several review forms share the list page: each needs its own field ids.
-    return f"s{signal.pk}"
+    # Several review forms share the list page: each needs its own field ids. A source's
+    # signal names its own (territories.signals.sources).
+    return getattr(signal, "key", "") or f"s{signal.pk}"
 
 
 def list_audience(request):
-    """The list is the same for every reader but reviewers, whose forms are their own
-    (portal.pagecache)."""
-    return None if request.user.has_perm(REVIEW) else ""
+    """The list is the same for every reader who is given the same qualitative signals, but
+    for reviewers, whose forms are their own (portal.pagecache)."""
+    return None if request.user.has_perm(REVIEW) else sources_audience(request.user)
 
 
 def signal_list(request):
@@ -39,6 +42,8 @@ def signal_list(request):
         "filters": filters,
         # Computed only when the template's kept fragment misses (see portal.pagecache).
         "kept_context": lambda: _listing(request, filters, can_review),
+        # What the kept list depends on in its reader: the sources' signals they are given.
+        "signals_audience": SimpleLazyObject(lambda: sources_audience(request.user)),
         "can_review": can_review,
         # Reviewers' forms carry their CSRF token: their list is never kept.
         "keep_off": can_review,
@@ -47,7 +52,7 @@ def signal_list(request):
 
 
 def _listing(request, filters, can_review):
-    flagged = signal_selectors.flagged_territories(**filters.filters())
+    flagged = signal_selectors.flagged_territories(**filters.filters(), user=request.user)
     page = Paginator(flagged, PER_PAGE).get_page(request.GET.get("page"))
     if can_review:
         for item in page.object_list:
