@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from jobs.services import job_enqueue
 from portal.accounts.choices import Delivery
+from portal.accounts.notifications import attachments as attached
 from portal.accounts.notifications import kinds
 from portal.accounts.notifications.models import Notification, NotificationPreference, Presence
 
@@ -53,11 +54,24 @@ def deliveries(*, users, kind):
     return {user.pk: chosen.get(user.pk, default) for user in users}
 
 
-def notify(*, recipients, kind, title, body="", path="", scope="", topic="", actor=None):
+def notify(
+    *,
+    recipients,
+    kind,
+    title,
+    body="",
+    path="",
+    scope="",
+    topic="",
+    actor=None,
+    attachments=(),
+):
     """Tell each of `recipients` something (after the surrounding transaction commits, an
     e-mail to those who want one at once). Nobody is told of their own action, nor of a
     scope they cannot read. Callers write `title` and `body` in portal_language().
+    `attachments` names files the e-mail at once carries (see attachments.py).
     Returns the notifications created."""
+    attached.check_names(attachments)
     people = {
         person.pk: person
         for person in recipients
@@ -92,9 +106,12 @@ def notify(*, recipients, kind, title, body="", path="", scope="", topic="", act
     wanted = deliveries(users=list(people.values()), kind=kind)
     for notification in created:
         if wanted[notification.recipient_id] == Delivery.IMMEDIATE and notification.pk:
+            arguments = {"notification_id": notification.pk}
+            if attachments:
+                arguments["attachments"] = list(attachments)
             job_enqueue(
                 task=_send_task(),
-                arguments={"notification_id": notification.pk},
+                arguments=arguments,
                 label=f"notification {notification.pk}",
             )
     return created
@@ -195,7 +212,7 @@ def _still_readable(notification):
     return not scope or scope in kinds.readable_scopes(notification.recipient, [scope])
 
 
-def _email(*, user, kind, subject, template, context):
+def _email(*, user, kind, subject, template, context, files=()):
     """One e-mail to `user` about `kind`, with its unsubscribe link and List-Unsubscribe."""
     link = unsubscribe_url(user=user, kind=kind)
     context = {
@@ -217,13 +234,16 @@ def _email(*, user, kind, subject, template, context):
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
+        for file in files:
+            message.attach(file.filename, file.content, file.mimetype)
     message.send()
 
 
-def notification_email_send(*, notification_id):
+def notification_email_send(*, notification_id, attachments=()):
     """The e-mail « at once » for one notification, unless it was read, already e-mailed,
     is no longer readable, the person changed their mind, or had an e-mail on the same topic
-    within EMAIL_PACE (it stays in the portal). Returns whether an e-mail went out."""
+    within EMAIL_PACE (it stays in the portal). `attachments` names the files it carries,
+    made now (attachments.py). Returns whether an e-mail went out."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -246,12 +266,15 @@ def notification_email_send(*, notification_id):
                 return False
         notification.emailed_at = now
         notification.save(update_fields=["emailed_at"])
+        with portal_language():
+            files = attached.files_for(notification, attachments)
         _email(
             user=user,
             kind=notification.kind,
             subject=notification.title,
             template="immediate",
             context={"notification": notification},
+            files=files,
         )
     return True
 

@@ -5,9 +5,12 @@ from portal.accounts.notifications import services
 
 
 @job_task("notifications.send_email")
-def send_notification_email(*, job, notification_id):
+def send_notification_email(*, job, notification_id, attachments=()):
     try:
-        return {"sent": services.notification_email_send(notification_id=notification_id)}
+        sent = services.notification_email_send(
+            notification_id=notification_id, attachments=attachments
+        )
+        return {"sent": sent}
     except OSError as exc:  # the mail server (SMTP errors are OSErrors): try again later
         raise ConnectionError(f"mail not sent: {exc}") from exc
 
