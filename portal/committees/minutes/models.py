@@ -45,6 +45,15 @@ class MinutesItem(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("text"), max_length=500)
     responsible = models.CharField(_("person responsible"), max_length=200, blank=True)
+    # When the person responsible has an account: they may mark the action done themselves.
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person responsible (portal member)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_actions",
+    )
     due_on = models.DateField(_("due date"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from portal.knowledge.markdown import markdown_to_html
 from portal.knowledge.models import Attachment, Resource
 from portal.knowledge.resources import attachments, selectors, services
 from portal.knowledge.resources.forms import AttachmentForm, ResourceForm, RevisionsCompareForm
+from portal.knowledge.resources.origins import origins_of
 from portal.knowledge.resources.visibility import audience_key
 
 
@@ -53,6 +54,8 @@ def resource_detail(request, slug, template="knowledge/resource_detail.html"):
         {
             "resource": resource,
             "attachments": resource.attachments.all(),
+            # What it comes from (a committee's meeting…), as far as the reader may see it.
+            "origins": origins_of(resource=resource, user=request.user),
             "is_stale": curation.resource_is_stale(resource=resource),
             "events": curation.review_history(resource=resource)
             if rights["can_see_history"]
