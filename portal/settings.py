@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
     # What people chose to receive as a daily digest, before the working day.
     # A place offered from a meeting's waiting list and not confirmed in time passes on.
     "committees-expire-offers": {"task": "committees.expire_offers", "schedule": 300.0},
+    # Meetings' reminders (each sent once, never late in a misleading way).
+    "committees-meeting-reminders": {
+        "task": "committees.send_meeting_reminders",
+        "schedule": 300.0,
+    },
     "notifications-send-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=30),
@@ -364,6 +369,8 @@ PAGE_CACHE_PER_AUDIENCE = {
     "committees:detail": "portal.committees.views.detail_audience",
     "committees:forum": "portal.committees.views.forum_audience",
     "committees:thread": "portal.committees.views.forum_audience",
+    "committees:agenda": "portal.committees.meetings.places.agenda_audience",
+    "committees:meeting": "portal.committees.meetings.places.meeting_audience",
     # The list itself is the reader's own part (portal.accounts.notifications.views).
     "notifications:list": "portal.pagecache.audiences.everyone",
     "territories:territory_detail": "territories.portraits.views.portrait_audience",

@@ -180,6 +180,7 @@ MEETING_ORGANISERS = {
 }
 MEETING_PAGES = {
     "meeting": MEETING_SEES,
+    "meeting_ics": MEETING_SEES,
     "meeting_update": MEETING_ORGANISERS,
     "meeting_cancel": MEETING_ORGANISERS,
     "meeting_registrations": MEETING_ORGANISERS,
@@ -193,9 +194,66 @@ MEETING_PAGES = {
     },
 }
 MATRIX += [("committees:agenda", everyone(200))]
+MATRIX += [("committees:calendar_settings", logged_in(200))]
 MATRIX += [
     (f"meeting:{page}:{access}", expected[access])
     for page, expected in MEETING_PAGES.items()
+    for access in ("public", "restricted", "private")
+]
+
+# Attendance and minutes of a members-only meeting that took place, in a committee of each
+# access level: the member held a place and was marked present; the minutes are final.
+# Only the member gets a certificate; those who see the meeting without having come, 403.
+MEETING_RECORD_PAGES = {
+    "meeting_attendance": MEETING_ORGANISERS,
+    "meeting_attendance_csv": MEETING_ORGANISERS,
+    "meeting_sign_in_sheet": MEETING_ORGANISERS,
+    "meeting_certificate": {
+        access: {**{k: (403 if v == 200 else v) for k, v in sees.items()}, "visitor": 302}
+        | {"member": 200}
+        for access, sees in MEETING_SEES.items()
+    },
+    "minutes_edit": MEETING_ORGANISERS,
+    "minutes_capitalise": MEETING_ORGANISERS,
+}
+MATRIX += [
+    (f"meeting_record:{page}:{access}", expected[access])
+    for page, expected in MEETING_RECORD_PAGES.items()
+    for access in ("public", "restricted", "private")
+]
+
+# Field observations, in a committee of each access level on a département: the member raised
+# one that was validated, and another whose precision the coordinator asked. A validated one is
+# read as the committee's observations are: also by curators and analysts for a restricted one.
+OBSERVATION_READERS = {
+    "public": everyone(200),
+    "restricted": {**logged_in(403), **SEATED, "curator": 200, "analyst": 200, "admin": 200},
+    "private": {**everyone(404), **SEATED},
+}
+OBSERVATION_PAGES = {
+    "observations": OBSERVATION_READERS,
+    "observation": OBSERVATION_READERS,
+    "observation_create": {
+        "public": {**logged_in(403), **SEATED},
+        "restricted": {**logged_in(403), **SEATED},
+        "private": {**logged_in(404), **SEATED},
+    },
+    # Its author alone changes it; whoever may not see it pending gets 404.
+    "observation_edit": {
+        "public": {**logged_in(404), "member": 200, "org_admin": 403, "admin": 403},
+        "restricted": {
+            **logged_in(404),
+            "other_admin": 403,
+            "member": 200,
+            "org_admin": 403,
+            "admin": 403,
+        },
+        "private": {**logged_in(404), "member": 200, "org_admin": 403},
+    },
+}
+MATRIX += [
+    (f"observation:{page}:{access}", expected[access])
+    for page, expected in OBSERVATION_PAGES.items()
     for access in ("public", "restricted", "private")
 ]
 
@@ -300,7 +358,78 @@ def meeting_url(name, *, member, coordinator):
     return reverse(f"committees:{page}", args=[committee.meetings.get().pk])
 
 
+def meeting_record_url(name, *, member, coordinator):
+    """A members-only meeting of a committee of the access level in `name`, held this
+    morning: the member came; its minutes are final. The address of the page in `name`."""
+    from portal.committees.minutes import services as minutes
+    from tests.committees.records import past_meeting, place
+
+    _, page, access = name.split(":")
+    committee, created = Committee.objects.get_or_create(
+        slug=f"compte-rendu-{access}",
+        defaults={"name": f"Compte rendu {access}", "access": access},
+    )
+    if created:
+        CommitteeMembership.objects.create(committee=committee, user=member)
+        CommitteeMembership.objects.create(
+            committee=committee, user=coordinator, role="coordinator"
+        )
+        meeting = past_meeting(committee)
+        place(meeting, member, attended=True)
+        minutes.minutes_save(meeting=meeting, user=coordinator, body="Compte rendu", items=[])
+        minutes.minutes_finalise(meeting=meeting, user=coordinator)
+    return reverse(f"committees:{page}", args=[committee.meetings.get().pk])
+
+
+def observation_url(name, *, member, coordinator):
+    """A committee of the access level in `name` on a département, where the member raised
+    an observation now validated and another whose precision was asked; the page's address."""
+    from datetime import date
+
+    from portal.committees.observations import services as observations
+    from portal.knowledge.reference.models import Theme
+
+    _, page, access = name.split(":")
+    territory, _created = Territory.objects.get_or_create(
+        level="departement", code="72", defaults={"name": "Sarthe"}
+    )
+    committee, created = Committee.objects.get_or_create(
+        slug=f"observations-{access}",
+        defaults={"name": f"Observations {access}", "access": access, "territory": territory},
+    )
+    if created:
+        CommitteeMembership.objects.create(committee=committee, user=member)
+        CommitteeMembership.objects.create(
+            committee=committee, user=coordinator, role="coordinator"
+        )
+        theme, _created = Theme.objects.get_or_create(slug="isolement", name="Isolement")
+        for decision in ("validate", "precision"):
+            observation = observations.observation_raise(
+                user=member,
+                committee=committee,
+                territory=territory,
+                theme=theme,
+                description="Vu.",
+                observed_since=date(2026, 1, 1),
+            )
+            observations.observation_decide(
+                user=coordinator, observation=observation, decision=decision, message="Où ?"
+            )
+    validated = committee.observations.get(status="validated")
+    arguments = {
+        "observation": [committee.slug, validated.pk],
+        "observation_edit": [committee.slug, committee.observations.get(status="precision").pk],
+    }.get(page, [committee.slug])
+    return reverse(f"committees:{page}", args=arguments)
+
+
 def resolve(name, organisation, job, invitation):
+    if name.startswith("observation:"):
+        coordinator = organisation.memberships.get(role="admin").user
+        return observation_url(name, member=job.created_by, coordinator=coordinator)
+    if name.startswith("meeting_record:"):
+        coordinator = organisation.memberships.get(role="admin").user
+        return meeting_record_url(name, member=job.created_by, coordinator=coordinator)
     if name.startswith("meeting:"):
         coordinator = organisation.memberships.get(role="admin").user
         return meeting_url(name, member=job.created_by, coordinator=coordinator)

@@ -43,8 +43,21 @@ def organisations_for_directory():
     return Organisation.objects.order_by("name")
 
 
+# Higher apps add what they hold about a person to the export: {section name: provider(user)}.
+PERSONAL_DATA = {}
+
+
+def register_personal_data(name, provider):
+    """`provider(user)` → JSON-ready data, exported under `name` (in AppConfig.ready())."""
+    PERSONAL_DATA[name] = provider
+
+
 def user_personal_data(*, user):
     """Everything the portal holds about one person, as JSON-ready data."""
+    return {**_account_data(user), **{name: p(user) for name, p in PERSONAL_DATA.items()}}
+
+
+def _account_data(user):
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     return {
         "account": {

@@ -119,6 +119,10 @@ from portal.committees.meetings.models import AgendaItem, Meeting, Registration 
 from portal.committees.membership.models import CommitteeInvitation, JoinRequest  # noqa: E402
 from portal.committees.minutes.models import Minutes, MinutesItem  # noqa: E402
 from portal.committees.moderation.models import ModerationEntry, Report  # noqa: E402
+from portal.committees.observations.models import (  # noqa: E402
+    FieldObservation,
+    FieldObservationReview,
+)
 
 __all__ = [
     "AgendaItem",
@@ -126,6 +130,8 @@ __all__ = [
     "Committee",
     "CommitteeInvitation",
     "CommitteeMembership",
+    "FieldObservation",
+    "FieldObservationReview",
     "ForumCategory",
     "JoinRequest",
     "Meeting",

@@ -11,6 +11,7 @@ from portal.committees.membership.selectors import (
     pending_request_of,
     seat_of,
 )
+from portal.committees.minutes.selectors import open_actions
 from portal.committees.models import Committee
 from portal.knowledge.resources.selectors import resources_for_committee
 from portal.knowledge.resources.visibility import audience_key
@@ -83,6 +84,10 @@ def committee_detail(request, slug):
             **reader,
             "upcoming_meetings": upcoming,
             "past_meetings": past,
+            # Actions of final minutes not yet done (committees/minutes/_committee.html).
+            "open_actions": open_actions(
+                committee=committee, user=request.user, upcoming=upcoming, past=past
+            ),
             "can_organise": request.user.has_perm("committees.manage_meetings", committee),
             "latest_threads": latest_threads(committee=committee, user=request.user),
             "coordinators": selectors.coordinators_of(committee=committee),

@@ -319,8 +319,9 @@ def test_explorer_panel_query_count_does_not_grow(
         )
         CommitteeMembership.objects.create(committee=committee, user=cast.member)
     client.force_login(cast.member)
-    # The public committees' latest threads: one query for all of them.
-    with django_assert_max_num_queries(11):
+    # The public committees' latest threads: one query for all of them; their next public
+    # meetings: one more.
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("territories:map_territory_panel", args=["commune", "98001"]))
     assert page.content.decode().count("Comité ") >= 12
 
@@ -338,7 +339,8 @@ def test_committee_pages_query_counts_do_not_grow(
     with django_assert_max_num_queries(7):
         listing = client.get(reverse("committees:list"))
     assert listing.content.decode().count("Comité ") >= 17
-    # The page also shows the latest threads and each member's organisations.
-    with django_assert_max_num_queries(14):
+    # The page also shows the latest threads, each member's organisations, and the upcoming
+    # and past meetings (one query each).
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("committees:detail", args=["sarthe"]))
     assert len(page.context["members"]) == 16

@@ -587,3 +587,47 @@ def test_a_portrait_lists_the_next_public_meetings_of_the_committees_covering_it
     page = client.get(commune.get_absolute_url()).content.decode()
     assert "Rencontre ouverte" in page
     assert "Pour connectés" not in page and "Rencontre secrète" not in page
+
+
+def test_a_persons_data_export_holds_their_registrations_and_answers(client, cast, trio):
+    import json
+
+    meeting = make_meeting(trio.public, question="Régime alimentaire ?")
+    registration = services.register(meeting=meeting, user=cast.member)
+    services.confirm(registration=registration, user=cast.member, answer="Végétarien")
+    client.force_login(cast.member)
+    data = json.loads(client.get(reverse("accounts:data_export")).content)
+    assert data["account"]["email"] == cast.member.email
+    mine = data["committees"]["meeting_registrations"]
+    assert [(r["meeting"], r["answer"]) for r in mine] == [(meeting.title, "Végétarien")]
+    assert {seat["committee"] for seat in data["committees"]["seats"]} == {
+        trio.public.name,
+        trio.restricted.name,
+        trio.private.name,
+    }
+
+
+def test_a_kept_meeting_page_draws_each_readers_own_place(client, settings, cast, trio, trois):
+    settings.PAGE_CACHE_TTL = 300
+    meeting = make_meeting(trio.public, capacity=1)
+    for person in trois:
+        services.register(meeting=meeting, user=person)
+    seen = {}
+    for _ in range(2):  # the second round is served from the kept pages
+        for person in trois:
+            client.force_login(person)
+            seen[person.pk] = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Vous êtes inscrit·e." in seen[trois[0].pk]
+    assert "en position 1." in seen[trois[1].pk] and "en position 2." in seen[trois[2].pk]
+    # Someone who may not see it is never served it.
+    secret = make_meeting(trio.private, title="Réunion secrète")
+    client.force_login(cast.member)
+    assert client.get(secret.get_absolute_url()).status_code == 200
+    client.force_login(cast.other_admin)
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    agenda = client.get(reverse("committees:agenda")).content.decode()
+    assert "Réunion secrète" not in agenda
+    client.force_login(cast.member)
+    assert "Réunion secrète" in client.get(reverse("committees:agenda")).content.decode()
+    client.force_login(cast.other_admin)
+    assert "Réunion secrète" not in client.get(reverse("committees:agenda")).content.decode()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from portal.committees import selectors as committee_selectors
 from portal.committees.choices import RegistrationStatus
-from portal.committees.meetings import selectors, services
+from portal.committees.meetings import places, selectors, services
 from portal.committees.meetings.access import can_manage, managed_meeting, visible_meeting
 from portal.committees.meetings.forms import (
     AgendaFilterForm,
@@ -63,27 +63,22 @@ def meeting_detail(request, pk):
     registration = selectors.registration_of(meeting=meeting, user=request.user)
     held, waiting = selectors.meeting_places(meeting)
     manage = can_manage(request.user, meeting)
+    free = None if meeting.capacity is None else max(meeting.capacity - held, 0)
+    registration_open = meeting.registration_is_open()
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
         "agenda_items": list(meeting.agenda_items.all()),
-        "registration": registration,
         "holds_place": registration is not None and registration.holds_place,
         "can_manage": manage,
         "held": held,
         "waiting": waiting,
-        "free": None if meeting.capacity is None else max(meeting.capacity - held, 0),
-        "registration_open": meeting.registration_is_open(),
+        "free": free,
+        "registration_open": registration_open,
+        # The reader's own place: a personal part of the kept page (places.py).
+        "place_key": places.place_key(meeting, free=free, registration_open=registration_open),
+        **places.place_context(meeting, registration),
     }
-    if registration is not None and registration.status == RegistrationStatus.WAITING:
-        context["position"] = services.waiting_position(registration)
-    if registration is not None and registration.status in (
-        RegistrationStatus.OFFERED,
-        RegistrationStatus.REGISTERED,
-    ):
-        context["answer_form"] = AnswerForm(
-            initial={"answer": registration.answer}, question=meeting.question
-        )
     return render(request, "committees/meetings/detail.html", context)
 
 

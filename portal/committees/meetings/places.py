@@ -1,0 +1,75 @@
+"""A meeting page is kept for the readers who stand alike towards the meeting (they see it,
+organise it or not, hold a place, wait or not, attended or not); the box of the reader's own
+place — their position on the waiting list, the offer's deadline, their answer — is a personal
+part drawn for each of them (portal.pagecache.holes)."""
+
+from portal.committees.choices import RegistrationStatus
+from portal.committees.meetings import selectors, services
+from portal.committees.meetings.access import can_manage
+from portal.committees.meetings.forms import AnswerForm
+from portal.committees.meetings.models import Meeting
+
+MEETING_PLACE = "personal/committees/meeting_place.html"
+
+
+def place_key(meeting, *, free, registration_open):
+    """The meeting, its free places (n: no limit) and whether registration is open."""
+    return f"{meeting.pk}.{'n' if free is None else free}.{int(registration_open)}"
+
+
+def place_context(meeting, registration):
+    """What the box says of the reader's place: the view's and the loader's alike."""
+    context = {"registration": registration}
+    if registration is None:
+        return context
+    if registration.status == RegistrationStatus.WAITING:
+        context["position"] = services.waiting_position(registration)
+    else:
+        context["answer_form"] = AnswerForm(
+            initial={"answer": registration.answer}, question=meeting.question
+        )
+    return context
+
+
+def meeting_place(request, keys):
+    """{key: context} of the reader's place at the page's meeting."""
+    drawn = {}
+    for key in keys:
+        pk, free, registration_open = key.split(".")
+        meeting = Meeting.objects.only(
+            "pk", "question", "starts_at", "ends_at", "status", "committee_id"
+        ).get(pk=int(pk))
+        registration = selectors.registration_of(meeting=meeting, user=request.user)
+        drawn[key] = {
+            "meeting": meeting,
+            "free": None if free == "n" else int(free),
+            "registration_open": registration_open == "1",
+            **place_context(meeting, registration),
+        }
+    return drawn
+
+
+def meeting_audience(request, pk):
+    """What a meeting's page depends on for a reader beyond their place's box; None (drawn
+    for them alone) when they may not see it."""
+    try:
+        meeting = Meeting.objects.visible_to(request.user).select_related("committee").get(pk=pk)
+    except Meeting.DoesNotExist:
+        return None
+    registration = selectors.registration_of(meeting=meeting, user=request.user)
+    standing = None if registration is None else (registration.status, registration.attended)
+    return repr((can_manage(request.user, meeting), standing))
+
+
+def agenda_audience(request):
+    """The agenda lists what the reader may see (Meeting.objects.visible_to): the same for
+    people sitting on the same committees with the same rights."""
+    from portal.accounts.rules import is_administrator, is_curator
+    from portal.committees.models import Committee
+
+    user = request.user
+    if is_administrator(user):
+        return "administrator"
+    seats = sorted(Committee.objects.of(user).values_list("pk", flat=True))
+    kind = "curator" if is_curator(user) else "person"
+    return f"{kind}:{','.join(map(str, seats))}"

@@ -1,0 +1,61 @@
+"""What committees hold about a person, for their data export (portal.accounts): seats,
+requests, posts, meetings registered for with their answers, calendar feed."""
+
+from portal.committees.forums.models import Post
+from portal.committees.meetings.models import Registration
+from portal.committees.membership.models import JoinRequest
+from portal.committees.models import CommitteeMembership
+
+
+def _when(moment):
+    return moment.isoformat() if moment else None
+
+
+def committee_data(user):
+    return {
+        "seats": [
+            {
+                "committee": seat.committee.name,
+                "role": seat.role,
+                "joined_at": _when(seat.joined_at),
+                "suspended_until": _when(seat.suspended_until),
+            }
+            for seat in CommitteeMembership.objects.filter(user=user).select_related("committee")
+        ],
+        "join_requests": [
+            {
+                "committee": request.committee.name,
+                "message": request.message,
+                "status": request.status,
+                "created_at": _when(request.created_at),
+            }
+            for request in JoinRequest.objects.filter(user=user).select_related("committee")
+        ],
+        "posts": [
+            {
+                "committee": post.thread.committee.name,
+                "thread": post.thread.title,
+                "body": post.body,
+                "status": post.status,
+                "created_at": _when(post.created_at),
+                "edited_at": _when(post.edited_at),
+            }
+            for post in Post.objects.filter(author=user)
+            .select_related("thread__committee")
+            .order_by("created_at", "id")
+        ],
+        "meeting_registrations": [
+            {
+                "meeting": registration.meeting.title,
+                "committee": registration.meeting.committee.name,
+                "starts_at": _when(registration.meeting.starts_at),
+                "status": registration.status,
+                "answer": registration.answer,
+                "attended": registration.attended,
+                "created_at": _when(registration.created_at),
+            }
+            for registration in Registration.objects.filter(user=user)
+            .select_related("meeting__committee")
+            .order_by("created_at", "id")
+        ],
+    }
