@@ -6,8 +6,12 @@ Production settings (DEBUG off), PostgreSQL (LOAD_DATABASE_URL, default database
 `cohesion_load`, created and loaded with the region on first use; --fresh rebuilds it), Redis
 (LOAD_REDIS_URL, default db 9), gunicorn with 2 workers and a Celery worker. wrk (Debian's
 package) drives 20 concurrent connections on each page for --duration seconds, anonymous and
-logged in (the demo association member). The floor is the smallest Django application, one view
-answering « ok » (bench/floor.py), under the same gunicorn command and load, in the same run.
+logged in (the demo association member). The pages include the regional agenda of meetings,
+the public demo meeting's page (places held and a waiting list) and its committee's page, which
+lists its meetings: the demo committees' loader makes them, and is run again when the database
+holds no upcoming demo meeting (loaded before meetings existed, or long ago). The floor is the
+smallest Django application, one view answering « ok » (bench/floor.py), under the same
+gunicorn command and load, in the same run.
 Prints req/s, p50, p95, p99, errors and the share of the floor, and writes bench/load.md.
 
 Goals (issue « Fast under load »): anonymous pages ≥ 1/3 of the floor's throughput, logged-in
@@ -54,11 +58,13 @@ LOGGED_IN_ONLY = {"notifications"}
 # What the shell prints for the pages: paths that depend on the loaded data.
 DISCOVER = """
 import json
+from django.db.models import Count
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from portal.accounts.models import User
 from django.urls import reverse
 from portal.committees.forums.models import Thread
+from portal.committees.meetings.models import Meeting
 from portal.committees.models import Committee
 from portal.knowledge.models import Resource
 from territories.models import Indicator, MapLayer, Territory
@@ -77,6 +83,15 @@ indicator = Indicator.objects.get(slug="taux-pauvrete")
 thread = (
     Thread.objects.filter(committee=committee).order_by("-pk").first() if committee else None
 )
+# The public demo meeting (places held, people waiting), seen by visitors and members alike.
+meeting = (
+    Meeting.objects.upcoming()
+    .filter(visibility="public", committee__access="public", status="scheduled")
+    .annotate(registered=Count("registrations"))
+    .filter(registered__gt=0)
+    .select_related("committee")
+    .first()
+)
 print(json.dumps({
     "session": session.session_key,
     "commune": commune.get_absolute_url(),
@@ -87,6 +102,8 @@ print(json.dumps({
     "committee": committee.get_absolute_url() if committee else None,
     "forum": reverse("committees:forum", args=[committee.slug]) if committee else None,
     "thread": thread.get_absolute_url() if thread else None,
+    "meeting": meeting.get_absolute_url() if meeting else None,
+    "meetings_committee": meeting.committee.get_absolute_url() if meeting else None,
     "indicator": indicator.get_absolute_url(),
     "api_territory": f"/api/v1/territories/{commune.pk}/",
 }))
@@ -109,6 +126,9 @@ def pages(found):
         "crossed indicators (EPCI)": "/carte/croiser/?x=taux-pauvrete&y=part-familles-monoparentales&niveau=epci",
         "committee forum": found["forum"],
         "forum thread": found["thread"],
+        "meeting agenda": "/rencontres/",
+        "meeting page": found["meeting"],
+        "committee page with meetings": found["meetings_committee"],
         "notifications": "/notifications/",
         "API territories (communes)": "/api/v1/territories/?level=commune",
         "API values (EPCI)": "/api/v1/values/?indicator=taux-pauvrete&level=epci&period=2021",
@@ -157,6 +177,18 @@ def prepare(*, fresh):
         manage("load_analyses")
         manage("load_demo_committees")
         manage("load_demo_resources")
+    upcoming = manage(
+        "shell",
+        "-c",
+        "from portal.committees.meetings.models import Meeting; "
+        "print(Meeting.objects.upcoming().filter(is_demo=True).count())",
+        capture=True,
+    )
+    if int(upcoming.strip().splitlines()[-1]) == 0:
+        # Loaded before meetings existed, or their dates have passed: the loader makes them
+        # (with places held and a waiting list), moves them after today, duplicates nothing.
+        print("Making the demo meetings…", flush=True)
+        manage("load_demo_committees", capture=True)
 
 
 def serve(app, port):

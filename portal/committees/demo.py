@@ -18,6 +18,7 @@ from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.forums.models import Post, Thread
 from portal.committees.forums.search import search_documents_refresh
 from portal.committees.meetings.demo import demo_meetings_ensure
+from portal.committees.minutes.demo import demo_past_meeting_ensure
 from portal.committees.models import Committee, CommitteeMembership
 from portal.knowledge.markdown import markdown_to_html
 from territories.choices import Level
@@ -230,5 +231,13 @@ def demo_committees_ensure():
                 threads += _threads(committee, people)
             committees.append(committee)
         demo_meetings_ensure(committees, _demo_people)
+        if committees:
+            # The regional committee (first): a past meeting whose minutes became knowledge.
+            regional = committees[0]
+            demo_past_meeting_ensure(
+                regional,
+                coordinator=coordinator,
+                attendees=[p for p in _demo_people(regional) if p != coordinator],
+            )
     seats = CommitteeMembership.objects.filter(committee__in=committees).count()
     return committees, seats, threads

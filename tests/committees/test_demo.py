@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from portal.committees.choices import CommitteeAccess, CommitteeRole
 from portal.committees.forums.models import Post, Thread
@@ -66,13 +65,20 @@ def test_one_committee_per_departement_and_a_regional_one_twice_without_duplicat
     assert shared not in Resource.objects.readable_by(None)
     assert CommitteeMembership.objects.filter(committee__is_demo=True).count() == 4 * 5
     # Upcoming meetings, one per committee, the regional one public, full, with people waiting.
-    meetings = Meeting.objects.filter(is_demo=True)
-    assert meetings.count() == 4 and all(m.starts_at > timezone.now() for m in meetings)
+    meetings = Meeting.objects.filter(is_demo=True).upcoming()
+    assert meetings.count() == 4
     regional_meeting = meetings.get(committee=regional)
     assert regional_meeting in Meeting.objects.visible_to(None)
     statuses = list(regional_meeting.registrations.values_list("status", flat=True))
     assert statuses.count("registered") == 3 and statuses.count("waiting") == 2
     assert all(m.agenda_items.count() == 4 for m in meetings)
+    # A past meeting whose final minutes became a published meeting report, linked both ways.
+    past = Meeting.objects.filter(is_demo=True).past().get()
+    assert past.committee == regional and past.minutes.is_final
+    assert past.registrations.filter(attended=True).count() == 4
+    report = past.report
+    assert report.status == "published" and report.kind == "meeting_report" and report.is_demo
+    assert report in Resource.objects.readable_by(None)
 
 
 def test_no_territory_no_committee(db):

@@ -7,9 +7,18 @@ from portal.committees.choices import RegistrationStatus
 from portal.committees.meetings import selectors, services
 from portal.committees.meetings.access import can_manage
 from portal.committees.meetings.forms import AnswerForm
-from portal.committees.meetings.models import Meeting
+from portal.committees.meetings.models import ACTIVE, Meeting, Registration
 
 MEETING_PLACE = "personal/committees/meeting_place.html"
+# What the box reads of the meeting.
+MEETING_FIELDS = (
+    "meeting__id",
+    "meeting__question",
+    "meeting__starts_at",
+    "meeting__ends_at",
+    "meeting__status",
+    "meeting__committee",
+)
 
 
 def place_key(meeting, *, free, registration_open):
@@ -36,10 +45,19 @@ def meeting_place(request, keys):
     drawn = {}
     for key in keys:
         pk, free, registration_open = key.split(".")
-        meeting = Meeting.objects.only(
-            "pk", "question", "starts_at", "ends_at", "status", "committee_id"
-        ).get(pk=int(pk))
-        registration = selectors.registration_of(meeting=meeting, user=request.user)
+        # The reader's registration with its meeting: one query; the meeting alone otherwise.
+        registration = (
+            Registration.objects.filter(meeting=int(pk), user=request.user, status__in=ACTIVE)
+            .select_related("meeting")
+            .only("pk", "status", "answer", "queued_at", "offer_expires_at", *MEETING_FIELDS)
+            .first()
+        )
+        if registration is not None:
+            meeting = registration.meeting
+        else:
+            meeting = Meeting.objects.only(*(f.split("__")[1] for f in MEETING_FIELDS)).get(
+                pk=int(pk)
+            )
         drawn[key] = {
             "meeting": meeting,
             "free": None if free == "n" else int(free),
