@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from portal.accounts.notifications import selectors as notifications
 from portal.accounts.notifications import services as notification_services
-from portal.pagecache import generation
+from portal.pagecache import batch, generation
 from territories.geography.selectors import REGION_KEY, loaded_region
 
 NAVIGATION_PERMISSIONS = {
@@ -26,6 +26,17 @@ def site(request):
     return _header(request, user)
 
 
+def header_keys(request, user_id):
+    """The cache keys of what the header shows a person: the région, their role links, the
+    bell's count, their last presence."""
+    return [
+        REGION_KEY,
+        f"navigation:{user_id}",
+        notification_services.unread_key(user_id),
+        notification_services.presence_key(user_id),
+    ]
+
+
 def _header(request, user):
     """What the header shows a person, read from the cache in one round trip (it is drawn
     on every page, kept ones included): the région, and
@@ -37,18 +48,20 @@ def _header(request, user):
       they are on the portal (the daily digest goes only to those who have not been back).
     """
     token = generation.of_request(request) if settings.PAGE_CACHE_TTL else None
-    navigation_key = f"navigation:{token}:{user.pk}" if token else None
-    unread_key, seen_key = (
-        notification_services.unread_key(user.pk),
-        notification_services.presence_key(user.pk),
-    )
-    keys = (REGION_KEY, navigation_key, unread_key, seen_key)
-    found = cache.get_many([key for key in keys if key])
+    keys = header_keys(request, user.pk)
+    navigation_key, unread_key, seen_key = keys[1:]
+    taken = [batch.taken(request, key) for key in keys] if batch.serving(request) else []
+    if taken and all(asked for asked, _value in taken):  # read with the person (batch.py)
+        found = {key: value for key, (_asked, value) in zip(keys, taken, strict=True)}
+    else:
+        found = cache.get_many(keys)
     navigation = found.get(navigation_key)
+    # Kept with the generation it was worked out under: a role given or taken renews it.
+    navigation = navigation[1] if navigation and token and navigation[0] == token else None
     if navigation is None:
         navigation = {name: user.has_perm(perm) for name, perm in NAVIGATION_PERMISSIONS.items()}
         if token:  # None: keeping is off, or the cache is away
-            cache.set(navigation_key, navigation, settings.PAGE_CACHE_TTL)
+            cache.set(navigation_key, (token, navigation), settings.PAGE_CACHE_TTL)
     if not found.get(seen_key):
         notification_services.presence_record(user=user)
     unread = notifications.unread_count(user=user, cached=found.get(unread_key))

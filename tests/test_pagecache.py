@@ -406,3 +406,26 @@ def test_a_kept_person_never_outlives_a_new_password_or_a_closed_account(
     with django_capture_on_commit_callbacks(execute=True):
         type(cast.member).objects.filter(pk=cast.member.pk).update(is_active=False)
     assert "Mina Membre" not in second.get("/carte/").content.decode()
+
+
+def test_a_kept_page_reads_the_cache_in_three_round_trips(client, cast, run_published, monkeypatch):
+    """The session, then the person with their audience and header (pagecache.batch), then
+    the page: each would otherwise be a round trip of its own."""
+    from django.core.cache import caches
+
+    client.force_login(cast.member)
+    for _ in range(2):
+        client.get("/carte/")
+    reads = []
+    backend = type(caches["default"])
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counted(self, *args, _original=original, _name=name, **kwargs):
+            reads.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counted)
+    page = client.get("/carte/").content.decode()
+    assert "Mina Membre" in page
+    assert len(reads) == 3, reads

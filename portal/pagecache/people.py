@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from portal.pagecache import generation
+from portal.pagecache import batch, generation
 
 
 def _key(user_id):
@@ -37,7 +37,8 @@ def _person(request):
         settings.AUTHENTICATION_BACKENDS
     ):
         return auth.get_user(request)
-    found = cache.get_many([generation.GENERATION_KEY, _key(user_id)])
+    # With what the page and its header will ask for, in one round trip (batch.py).
+    found = batch.read(request, user_id, [_key(user_id)])
     token = found.get(generation.GENERATION_KEY)
     kept = found.get(_key(user_id))
     if token is not None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.notifications import kinds, selectors, services
 from portal.accounts.notifications.forms import MarkReadForm, PreferencesForm
+from portal.pagecache import batch
 
 PER_PAGE = 30
 
@@ -38,16 +39,18 @@ def _page_number(value):
         return 1
 
 
-def _list(user, number):
+def _list(user, number, *, unread=None):
     page = Paginator(selectors.notifications_for(user=user), PER_PAGE).get_page(number)
     for notification in page.object_list:
         notification.kind_label = kinds.kind(notification.kind).label
-    return {"page": page, "unread": selectors.unread_count(user=user)}
+    return {"page": page, "unread": selectors.unread_count(user=user, cached=unread)}
 
 
 def list_part(request, keys):
-    """{page number: the reader's notifications on that page} (portal.pagecache.holes)."""
-    return {key: _list(request.user, int(key)) for key in keys}
+    """{page number: the reader's notifications on that page} (portal.pagecache.holes). The
+    unread count was read with the person when the kept page is served (pagecache.batch)."""
+    _asked, unread = batch.taken(request, services.unread_key(request.user.pk))
+    return {key: _list(request.user, int(key), unread=unread) for key in keys}
 
 
 @login_required
