@@ -30,6 +30,16 @@ class InvitationError(ValidationError):
 ACCEPTANCE_HOOKS = []
 
 
+# Higher apps forget what they hold of a person whose account is deleted: hook(user=…), called
+# inside the deletion's transaction.
+DELETION_HOOKS = []
+
+
+def register_deletion_hook(hook):
+    if hook not in DELETION_HOOKS:
+        DELETION_HOOKS.append(hook)
+
+
 def register_acceptance_hook(hook):
     if hook not in ACCEPTANCE_HOOKS:
         ACCEPTANCE_HOOKS.append(hook)
@@ -220,6 +230,8 @@ def user_delete(*, user):
                 if successor is not None:
                     successor.role = MembershipRole.ADMIN
                     successor.save(update_fields=["role"])
+        for hook in DELETION_HOOKS:
+            hook(user=user)
         Membership.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
         Token.objects.filter(user=user).delete()

@@ -94,10 +94,13 @@ def _register_personal_data():
 
 
 def _register_invitations():
-    from portal.accounts.services import register_acceptance_hook
+    from portal.accounts.services import register_acceptance_hook, register_deletion_hook
+    from portal.committees.meetings.services import forget_person
     from portal.committees.membership.services import seat_invited
 
     register_acceptance_hook(seat_invited)
+    # A deleted account's meeting places go to the people waiting; its answers are forgotten.
+    register_deletion_hook(forget_person)
 
 
 def _register_meeting_reports():

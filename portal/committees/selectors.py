@@ -74,7 +74,7 @@ def committees_for_territory(*, territory, user):
 def readable_committee_ids(user, idents):
     """Those of the committee ids (text) whose forum `user` may read: the notifications'
     scope « committee » (portal.accounts.notifications.kinds)."""
-    ids = [int(ident) for ident in idents if ident.isdigit()]
+    ids = [int(ident) for ident in idents if (ident.isascii() and ident.isdigit())]
     committees = Committee.objects.filter(pk__in=ids).defer(*NO_BOUNDARY)
     return {
         str(committee.pk)

@@ -39,7 +39,9 @@ def attendance(request, pk):
         try:
             if action == "mark":
                 present = request.POST.getlist("present")
-                if not all(value.isdigit() for value in present):
+                if not all(
+                    (value.isascii() and value.isdigit() and len(value) < 19) for value in present
+                ):
                     raise ValidationError(_("The list sent is not valid: nothing was saved."))
                 count = services.attendance_set(
                     meeting=meeting, user=request.user, present=[int(v) for v in present]
@@ -101,7 +103,7 @@ def attendance(request, pk):
 
 
 def _number(value):
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if value and (value.isascii() and value.isdigit() and len(value) < 19) else 0
 
 
 @require_GET

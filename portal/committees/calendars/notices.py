@@ -34,7 +34,7 @@ def ics_attachment(notification):
     recipient may see it; none once they hold no place (they cancelled before the e-mail
     left), except the cancellation itself."""
     prefix, _sep, ident = notification.scope.partition(":")
-    if prefix != "meeting" or not ident.isdigit():
+    if prefix != "meeting" or not (ident.isascii() and ident.isdigit()):
         return []
     meeting = selectors.meeting_for_file(pk=int(ident))
     if meeting is None:
@@ -77,8 +77,10 @@ def meeting_changed(*, meeting, cancelled=False):
     registrations = list(
         meeting.registrations.filter(status__in=ACTIVE).select_related("user").order_by("pk")
     )
-    holding = [r.user for r in registrations if r.status in HOLDING]
-    waiting = [r.user for r in registrations if r.status == RegistrationStatus.WAITING]
+    # The link (and the .ics that carries it) goes to registered people only: a place
+    # offered and not yet confirmed is told as a waiting one is.
+    holding = [r.user for r in registrations if r.status == RegistrationStatus.REGISTERED]
+    waiting = [r.user for r in registrations if r.status != RegistrationStatus.REGISTERED]
     with notifications.portal_language():
         if cancelled:
             title = _("Meeting cancelled: %(title)s") % {"title": meeting.title}
@@ -180,8 +182,12 @@ def reminder(*, meeting, now):
             "delay": timeuntil(meeting.starts_at, now, depth=2),
         }
         summary = texts.summary(meeting, with_link=True)
+        unconfirmed = texts.summary(meeting, with_link=False)
         to_confirm = _("A place is offered to you: confirm it on the meeting's page.")
-        for people, body in ((registered, summary), (offered, f"{to_confirm}\n\n{summary}")):
+        for people, body in (
+            (registered, summary),
+            (offered, f"{to_confirm}\n\n{unconfirmed}"),
+        ):
             if people:
                 notifications.notify(
                     recipients=people,

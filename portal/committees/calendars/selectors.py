@@ -14,8 +14,8 @@ from django.utils import timezone
 from portal.accounts.rules import is_administrator
 from portal.committees.calendars.ics import Entry
 from portal.committees.calendars.models import CalendarToken
-from portal.committees.choices import CommitteeRole
-from portal.committees.meetings.models import ACTIVE, HOLDING, AgendaItem, Meeting, Registration
+from portal.committees.choices import CommitteeRole, RegistrationStatus
+from portal.committees.meetings.models import ACTIVE, AgendaItem, Meeting, Registration
 from portal.committees.models import Committee, CommitteeMembership
 
 # Feeds carry the meetings of the past year and all those to come.
@@ -78,7 +78,9 @@ def meeting_entry(*, meeting, user):
             .values_list("status", flat=True)
             .first()
         )
-    with_link = status in HOLDING or _organises(_managed_committee_ids(user), meeting)
+    with_link = status == RegistrationStatus.REGISTERED or _organises(
+        _managed_committee_ids(user), meeting
+    )
     return Entry(meeting=meeting, with_link=with_link, status=status)
 
 
@@ -110,7 +112,8 @@ def committee_entries(*, committee, user, now=None):
     return [
         Entry(
             meeting=meeting,
-            with_link=statuses.get(meeting.pk) in HOLDING or _organises(managed, meeting),
+            with_link=statuses.get(meeting.pk) == RegistrationStatus.REGISTERED
+            or _organises(managed, meeting),
             status=statuses.get(meeting.pk),
         )
         for meeting in meetings
@@ -140,7 +143,8 @@ def personal_entries(*, user, now=None):
     return [
         Entry(
             meeting=registration.meeting,
-            with_link=registration.holds_place or _organises(managed, registration.meeting),
+            with_link=registration.status == RegistrationStatus.REGISTERED
+            or _organises(managed, registration.meeting),
             status=registration.status,
         )
         for registration in registrations

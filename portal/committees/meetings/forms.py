@@ -1,10 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.committees.choices import CommitteeAccess, MeetingVisibility
 from portal.committees.meetings.models import AgendaItem, Meeting
-from portal.committees.meetings.services import check_meeting
+from portal.committees.meetings.services import MAX_CAPACITY, check_meeting
 from portal.knowledge.markdown import validate_markdown
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -89,6 +90,10 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.committee = committee
+        capacity = self.fields["capacity"]
+        capacity.min_value, capacity.max_value = 1, MAX_CAPACITY
+        capacity.validators += [MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+        capacity.widget.attrs.update(min=1, max=MAX_CAPACITY)
         self.fields["offer_hours"].min_value = 1
         self.fields["offer_hours"].widget.attrs["min"] = 1
         visibility = self.fields["visibility"]
@@ -181,7 +186,11 @@ class RegisterSomeoneForm(forms.Form):
 
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(
-        label=_("Capacity"), required=False, min_value=1, help_text=_("Empty: no limit.")
+        label=_("Capacity"),
+        required=False,
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        help_text=_("Empty: no limit."),
     )
 
 

@@ -68,15 +68,35 @@ def meeting_place(request, keys):
 
 
 def meeting_audience(request, pk):
-    """What a meeting's page depends on for a reader beyond their place's box; None (drawn
-    for them alone) when they may not see it."""
+    """What a meeting's page depends on for a reader beyond their place's box: whether they
+    organise it, where their registration stands, whether they were marked present (a
+    walk-in included: their certificate), and how they may read the report the minutes
+    became. None — the page drawn for them alone — when they may not see the meeting, or
+    when an open action of its minutes is theirs to mark done (a button for them only)."""
+    from portal.committees.attendance.selectors import attended
+    from portal.committees.minutes.models import MinutesItem
+    from portal.knowledge.models import Resource
+
+    user = request.user
     try:
-        meeting = Meeting.objects.visible_to(request.user).select_related("committee").get(pk=pk)
+        meeting = Meeting.objects.visible_to(user).select_related("committee").get(pk=pk)
     except Meeting.DoesNotExist:
         return None
-    registration = selectors.registration_of(meeting=meeting, user=request.user)
-    standing = None if registration is None else (registration.status, registration.attended)
-    return repr((can_manage(request.user, meeting), standing))
+    if MinutesItem.objects.filter(
+        minutes__meeting=meeting, responsible_user=user, done_at__isnull=True
+    ).exists():
+        return None
+    registration = selectors.registration_of(meeting=meeting, user=user)
+    standing = None if registration is None else registration.status
+    report = None
+    if meeting.report_id is not None:
+        report = (
+            Resource.objects.visible_to(user)
+            .filter(pk=meeting.report_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+    return repr((can_manage(user, meeting), standing, attended(meeting=meeting, user=user), report))
 
 
 def agenda_audience(request):

@@ -12,6 +12,6 @@ def meeting_scope(meeting):
 
 
 def readable_meeting_ids(user, idents):
-    ids = [int(ident) for ident in idents if ident.isdigit()]
+    ids = [int(ident) for ident in idents if (ident.isascii() and ident.isdigit())]
     visible = Meeting.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
     return {str(pk) for pk in visible}

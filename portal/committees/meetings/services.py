@@ -29,6 +29,7 @@ from portal.committees.meetings.models import ACTIVE, HOLDING, AgendaItem, Meeti
 from portal.committees.meetings.scopes import MEETINGS, meeting_scope
 from portal.knowledge.markdown import markdown_to_html
 
+MAX_CAPACITY = 100_000
 # The fields whose change people holding a place must hear of (and their calendars follow).
 NOTICED_FIELDS = ("title", "starts_at", "ends_at", "mode", "address", "online_url")
 
@@ -52,6 +53,10 @@ def check_meeting(meeting):
         errors["registration_closes_at"] = _("Registration must close after it opens.")
     if closes and meeting.starts_at and closes > meeting.starts_at:
         errors["registration_closes_at"] = _("Registration must close before the meeting starts.")
+    if meeting.capacity is not None and not 1 <= meeting.capacity <= MAX_CAPACITY:
+        errors["capacity"] = _("Between 1 and %(max)s places, or empty for no limit.") % {
+            "max": MAX_CAPACITY
+        }
     if any(not isinstance(m, int) or m <= 0 for m in meeting.reminders or []):
         errors["reminders"] = _("Reminders are whole numbers of minutes before the start.")
     if errors:
@@ -100,6 +105,12 @@ def meeting_update(*, meeting, user, fields, agenda=None):
     if agenda is not None:
         _agenda_set(meeting, agenda)
     _capacity_apply(meeting, capacity)
+    if meeting.starts_at != before["starts_at"]:
+        # The reminders count from the new start; an offer never outlives it.
+        meeting.sent_reminders.all().delete()
+        meeting.registrations.filter(
+            status=RegistrationStatus.OFFERED, offer_expires_at__gt=meeting.starts_at
+        ).update(offer_expires_at=meeting.starts_at)
     if any(getattr(meeting, name) != value for name, value in before.items()):
         notices.meeting_changed(meeting=meeting)
     return meeting
@@ -210,20 +221,38 @@ def unregister(*, registration, by):
     return registration
 
 
+def _withdraw(registrations):
+    """Cancel registrations whose person may no longer see their meeting (left or removed
+    from the committee, account deleted): their answers are forgotten."""
+    for registration in registrations:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.answer = ""
+        registration.offer_expires_at = None
+        registration.save(update_fields=["status", "cancelled_at", "answer", "offer_expires_at"])
+
+
+def _still_sees(meeting, user):
+    return user.is_active and Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
+
+
 def offer_free_places(*, meeting, now=None):
-    """Offer each free place to the next person waiting (the meeting's row is locked by the
-    caller). Returns the registrations offered a place."""
+    """Offer each free place to the next person waiting who may still see the meeting (the
+    meeting's row is locked by the caller); those who no longer may are taken off the list.
+    Returns the registrations offered a place."""
     now = now or timezone.now()
     if meeting.is_cancelled or meeting.starts_at <= now:
         return []
     queue = meeting.registrations.filter(status=RegistrationStatus.WAITING).order_by(
         "queued_at", "id"
     )
-    if meeting.capacity is None:
-        chosen = list(queue)
-    else:
-        free = meeting.capacity - held_places(meeting)
-        chosen = list(queue[: max(free, 0)])
+    free = None if meeting.capacity is None else meeting.capacity - held_places(meeting)
+    chosen, gone = [], []
+    for registration in queue.select_related("user"):
+        if free is not None and len(chosen) >= free:
+            break
+        (chosen if _still_sees(meeting, registration.user) else gone).append(registration)
+    _withdraw(gone)
     # An offer never outlives the meeting's start.
     expires = min(now + timedelta(hours=meeting.offer_hours), meeting.starts_at)
     for registration in chosen:
@@ -272,7 +301,7 @@ def confirm(*, registration, user, answer=""):
         return registration
     if registration.status != RegistrationStatus.OFFERED:
         raise ValidationError(_("No place is offered to you for this meeting."))
-    if registration.offer_expires_at <= timezone.now():
+    if registration.offer_expires_at <= timezone.now() or meeting.starts_at <= timezone.now():
         raise ValidationError(_("This offer has expired; the place went to the next person."))
     registration.status = RegistrationStatus.REGISTERED
     registration.offer_expires_at = None
@@ -288,6 +317,13 @@ def _capacity_apply(meeting, capacity):
     offers the new places to the people waiting, in order."""
     if capacity == meeting.capacity:
         return
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise ValidationError(
+            {
+                "capacity": _("Between 1 and %(max)s places, or empty for no limit.")
+                % {"max": MAX_CAPACITY}
+            }
+        )
     held = held_places(meeting)
     if capacity is not None and capacity < held:
         raise ValidationError(
@@ -329,6 +365,36 @@ def registration_reopen(*, meeting, user, closes_at=None):
         meeting.registration_opens_at = now
     meeting.save(update_fields=["registration_closes_at", "registration_opens_at"])
     return meeting
+
+
+def registrations_withdraw_unseen(*, user, committee=None, every=False):
+    """After `user` left or was removed from `committee`, cancel their active registrations
+    to its upcoming meetings they may no longer see (`every`: all of them, wherever, for an
+    account deleted); the places they held go to the people waiting."""
+    active = Registration.objects.filter(
+        user=user, status__in=ACTIVE, meeting__ends_at__gt=timezone.now()
+    )
+    if committee is not None:
+        active = active.filter(meeting__committee=committee)
+    for meeting_id in set(active.values_list("meeting_id", flat=True)):
+        with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().select_related("committee")
+            meeting = meeting.get(pk=meeting_id)
+            if not every and _still_sees(meeting, user):
+                continue
+            registrations = list(meeting.registrations.filter(user=user, status__in=ACTIVE))
+            freed = any(r.holds_place for r in registrations)
+            _withdraw(registrations)
+            if freed:
+                offer_free_places(meeting=meeting)
+                notices.capacity_check(meeting=meeting)
+
+
+def forget_person(*, user):
+    """Account deletion (portal.accounts' hook): every active registration is cancelled and
+    every answer forgotten, attendance records aside."""
+    registrations_withdraw_unseen(user=user, every=True)
+    Registration.objects.filter(user=user).exclude(answer="").update(answer="")
 
 
 def offers_expire(*, now=None):

@@ -70,6 +70,9 @@ def meeting_detail(request, pk):
         "committee": meeting.committee,
         "agenda_items": list(meeting.agenda_items.all()),
         "holds_place": registration is not None and registration.holds_place,
+        # The online link: for the people registered (an offered place is not yet taken).
+        "sees_link": manage
+        or (registration is not None and registration.status == RegistrationStatus.REGISTERED),
         "can_manage": manage,
         "held": held,
         "waiting": waiting,
@@ -187,7 +190,9 @@ def register(request, pk):
 def unregister(request, pk):
     meeting = visible_meeting(request, pk)
     registration_id = request.POST.get("registration")
-    if registration_id and registration_id.isdigit():
+    if registration_id and (
+        registration_id.isascii() and registration_id.isdigit() and len(registration_id) < 19
+    ):
         # A coordinator cancelling someone's registration.
         registration = meeting.registrations.filter(pk=registration_id).first()
         target = "committees:meeting_registrations"

@@ -187,6 +187,13 @@ def _keeps_a_coordinator(seat):
     )
 
 
+def _withdraw_registrations(*, user, committee):
+    """The meetings of the committee the person may no longer see lose their registration."""
+    from portal.committees.meetings.services import registrations_withdraw_unseen
+
+    registrations_withdraw_unseen(user=user, committee=committee)
+
+
 def membership_leave(*, user, committee):
     """A member leaves; the last coordinator cannot (the committee would have nobody to run it)."""
     seat = seat_of(user=user, committee=committee)
@@ -199,6 +206,7 @@ def membership_leave(*, user, committee):
                 code="last_coordinator",
             )
         seat.delete()
+        _withdraw_registrations(user=user, committee=committee)
     committee.__dict__.pop("_seats", None)
 
 
@@ -212,6 +220,7 @@ def member_remove(*, user, seat):
                 code="last_coordinator",
             )
         seat.delete()
+        _withdraw_registrations(user=seat.user, committee=committee)
         log.record(
             committee=committee, actor=user, action=ModerationAction.REMOVE, person=seat.user
         )

@@ -54,7 +54,7 @@ class ObservationForm(forms.Form):
         value = self.cleaned_data["territory"]
         territory = (
             Territory.objects.filter(pk=value).defer("geometry").first()
-            if value.isdigit()
+            if (value.isascii() and value.isdigit() and len(value) < 19)
             else None
         )
         if territory is None:
