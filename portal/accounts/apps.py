@@ -18,7 +18,10 @@ class AccountsConfig(AppConfig):
 
 
 def _register_page_parts():
-    from portal.accounts.notifications.views import LIST, list_part
+    from portal.accounts.notifications.views import LIST, batched_list_key, list_part
+    from portal.pagecache import batch
     from portal.pagecache.holes import register_loader
 
     register_loader(LIST, list_part)
+    # The kept list is read with the person, in the request's first round trip.
+    batch.register(batched_list_key)

@@ -223,9 +223,35 @@ def test_the_list_page_is_kept_for_everyone_and_each_reader_sees_only_their_own(
     mine = first.get(address).content.decode()
     assert "Pour Mina seulement" in mine and "Pour Omar seulement" not in mine
     second.get(reverse("home"))  # their roles, for the menu, are kept for them
-    second.get(address)
+    second.get(address)  # drawn by the view
     with django_assert_max_num_queries(4):  # the person, then only their notifications
+        second.get(address)
+    first.get(address)
+    with django_assert_max_num_queries(0):  # their list is kept for them until it changes
         theirs = second.get(address).content.decode()
     assert "Pour Omar seulement" in theirs and "Pour Mina seulement" not in theirs
+    with django_assert_max_num_queries(0):  # and the other reader's too
+        mine = first.get(address).content.decode()
+    assert "Pour Mina seulement" in mine and "Pour Omar seulement" not in mine
     tell([cast.other_admin], title="Une nouvelle toute fraîche")
     assert "Une nouvelle toute fraîche" in second.get(address).content.decode()
+    # Read, it shows read at once.
+    notification = Notification.objects.get(title="Une nouvelle toute fraîche")
+    services.mark_read(user=cast.other_admin, ids=[notification.pk])
+    page = second.get(address).content.decode()
+    assert f'name="notification" value="{notification.pk}"' not in page
+
+
+def test_a_kept_list_drops_a_committee_one_has_left(
+    cast, secret, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_TTL = 300
+    tell([cast.member], title="Ordre du jour secret", scope=f"committee:{secret.pk}")
+    client = Client()
+    client.force_login(cast.member)
+    address = reverse("notifications:list")
+    for _ in range(3):  # drawn, then kept with the list
+        assert "Ordre du jour secret" in client.get(address).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.membership_leave(user=cast.member, committee=secret)
+    assert "Ordre du jour secret" not in client.get(address).content.decode()

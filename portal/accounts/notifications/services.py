@@ -35,10 +35,15 @@ def unread_key(user_id):
     return f"notifications:unread:{user_id}"
 
 
+def list_key(user_id):
+    """Where a person's notification list is kept, page by page (views.py)."""
+    return f"notifications:list:{user_id}"
+
+
 def _forget_counts(user_ids):
-    """Forget the bells' counts now and again at commit (a page drawn in between may have
-    kept the count from before)."""
-    keys = [unread_key(pk) for pk in user_ids]
+    """Forget the bells' counts and the kept lists now and again at commit (a page drawn in
+    between may have kept them from before)."""
+    keys = [unread_key(pk) for pk in user_ids] + [list_key(pk) for pk in user_ids]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

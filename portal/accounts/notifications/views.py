@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -12,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.notifications import kinds, selectors, services
 from portal.accounts.notifications.forms import MarkReadForm, PreferencesForm
-from portal.pagecache import batch
+from portal.pagecache import batch, generation
 
 PER_PAGE = 30
+LIST_TTL = 3600
 
 
 LIST = "personal/notifications/list.html"
@@ -39,8 +42,20 @@ def _page_number(value):
         return 1
 
 
-def _list(user, number, *, unread=None):
-    page = Paginator(selectors.notifications_for(user=user), PER_PAGE).get_page(number)
+def _list(user, number, *, unread=None, token=None, kept=None):
+    """The reader's page of notifications and unread count. With the generation `token`, the
+    page is kept in the cache until one of their notifications is created or read (services
+    forget it) or a write changes what they may read (a new generation): `kept` is what the
+    cache held, when already read."""
+    pages = kept[1] if kept and token and kept[0] == token else {}
+    if number in pages:
+        items, count = pages[number]
+        page = Page(items, number, Paginator(range(count), PER_PAGE))
+    else:
+        page = Paginator(selectors.notifications_for(user=user), PER_PAGE).get_page(number)
+        if token:
+            pages = {**pages, page.number: (list(page.object_list), page.paginator.count)}
+            cache.set(services.list_key(user.pk), (token, pages), LIST_TTL)
     for notification in page.object_list:
         notification.kind_label = kinds.kind(notification.kind).label
     return {"page": page, "unread": selectors.unread_count(user=user, cached=unread)}
@@ -48,9 +63,21 @@ def _list(user, number, *, unread=None):
 
 def list_part(request, keys):
     """{page number: the reader's notifications on that page} (portal.pagecache.holes). The
-    unread count was read with the person when the kept page is served (pagecache.batch)."""
-    _asked, unread = batch.taken(request, services.unread_key(request.user.pk))
-    return {key: _list(request.user, int(key), unread=unread) for key in keys}
+    unread count and the kept list were read with the person (pagecache.batch)."""
+    user = request.user
+    _asked, unread = batch.taken(request, services.unread_key(user.pk))
+    asked, kept = batch.taken(request, services.list_key(user.pk))
+    if not asked:
+        kept = cache.get(services.list_key(user.pk))
+    token = generation.of_request(request)
+    return {key: _list(user, int(key), unread=unread, token=token, kept=kept) for key in keys}
+
+
+def batched_list_key(request, user_id):
+    """The kept list, read with the person when the list is asked for (pagecache.batch)."""
+    if request.method == "GET" and request.path_info == reverse("notifications:list"):
+        return [services.list_key(user_id)]
+    return []
 
 
 @login_required
