@@ -1,3 +1,5 @@
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
@@ -42,3 +44,15 @@ class RefuseNullCharactersMiddleware:
         ):
             raise NullCharacterInRequest("NUL character in a form field")
         return self.get_response(request)
+
+
+class KeptPolicyCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, which builds the policy for every response; a kept page
+    (portal.pagecache) is served with the headers it was drawn with, its policy included,
+    and a view that sets its own is left alone, as django-csp itself leaves it: the policy is
+    built only for a response that has none."""
+
+    def process_response(self, request, response):
+        if CSP_HEADER in response:
+            return response
+        return super().process_response(request, response)

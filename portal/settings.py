@@ -110,7 +110,7 @@ MIDDLEWARE = [
     "portal.pagecache.people.KeptPersonAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.KeptPolicyCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out request into the lockout page.
     "axes.middleware.AxesMiddleware",
