@@ -69,10 +69,13 @@ def _register_page_marks():
     from portal.committees.forums import marks
     from portal.committees.meetings import places
     from portal.committees.minutes import selectors as minutes
+    from portal.pagecache import batch
     from portal.pagecache.holes import register_loader
 
     register_loader(marks.THREAD_MARKS, marks.thread_marks)
     register_loader(places.MEETING_PLACE, places.meeting_place)
+    # The reader's place at a meeting is read with the person (portal.pagecache.batch).
+    batch.register(places.batched_place_key)
     register_loader(minutes.ACTION_DONE, minutes.action_done_buttons)
     register_loader(marks.FIRST_UNREAD, marks.first_unread)
     register_loader(marks.POST_MARKS, marks.post_marks)

@@ -46,6 +46,12 @@ def _same_for_everyone(request):
     return match is not None and match.view_name in settings.PAGE_CACHE_SAME_FOR_EVERYONE
 
 
+def address_match(request):
+    """The view the address resolves to (a ResolverMatch), or None: for what the first read
+    of a request asks for (batch.py)."""
+    return _match(request)
+
+
 def _match(request):
     """The view the address resolves to, or None; resolved once for both middlewares."""
     if not hasattr(request, "_pagecache_match"):

@@ -631,3 +631,21 @@ def test_a_kept_meeting_page_draws_each_readers_own_place(client, settings, cast
     assert "Réunion secrète" in client.get(reverse("committees:agenda")).content.decode()
     client.force_login(cast.other_admin)
     assert "Réunion secrète" not in client.get(reverse("committees:agenda")).content.decode()
+
+
+def test_a_kept_meeting_page_reads_no_query_for_a_reader_waiting(
+    client, settings, trio, trois, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_TTL = 300
+    meeting = make_meeting(trio.public, capacity=1)
+    for person in trois:
+        services.register(meeting=meeting, user=person)
+    client.force_login(trois[2])
+    for _ in range(2):
+        client.get(meeting.get_absolute_url())
+    with django_assert_num_queries(0):  # the page, the person and their place: all kept
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "en position 2." in page
+    with django_capture_on_commit_callbacks(execute=True):  # the write renews the generation
+        services.unregister(registration=meeting.registrations.get(user=trois[1]), by=trois[1])
+    assert "en position 1." in client.get(meeting.get_absolute_url()).content.decode()
