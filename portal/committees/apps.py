@@ -76,6 +76,7 @@ def _register_page_marks():
     register_loader(places.MEETING_PLACE, places.meeting_place)
     # The reader's place at a meeting is read with the person (portal.pagecache.batch).
     batch.register(places.batched_place_key)
+    batch.register(marks.batched_reads_key)
     register_loader(minutes.ACTION_DONE, minutes.action_done_buttons)
     register_loader(marks.FIRST_UNREAD, marks.first_unread)
     register_loader(marks.POST_MARKS, marks.post_marks)

@@ -7,8 +7,67 @@ Each part is a keyed personal template; its key carries what the loader needs of
 
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.cache import cache
+
 from portal.committees.forums import selectors, services
 from portal.committees.forums.models import Post, Thread, ThreadReadState
+from portal.pagecache import batch, generation
+from portal.pagecache.middleware import address_match
+
+FORUM_VIEWS = {"committees:forum", "committees:thread"}
+
+
+def batched_reads_key(request, user_id):
+    """The reader's kept positions, read with the person on forum pages (pagecache.batch)."""
+    match = address_match(request) if request.method == "GET" else None
+    if match is None or match.view_name not in FORUM_VIEWS:
+        return []
+    return [services.reads_key(user_id)]
+
+
+class _Reads:
+    """The reader's last read post per thread (None: never opened), as read when the page
+    was asked for: from the cache, the database for the threads it did not hold."""
+
+    def __init__(self, request):
+        self.user = request.user
+        self.token = generation.of_request(request)
+        asked, kept = batch.taken(request, services.reads_key(self.user.pk))
+        if not asked:
+            kept = cache.get(services.reads_key(self.user.pk))
+        self.known = dict(kept[1]) if kept and self.token and kept[0] == self.token else {}
+        self.stored = dict(self.known)
+
+    def of(self, thread_ids):
+        missing = [pk for pk in thread_ids if pk not in self.known]
+        if missing:
+            found = dict(
+                ThreadReadState.objects.filter(user=self.user, thread__in=missing).values_list(
+                    "thread_id", "last_read_post_id"
+                )
+            )
+            for pk in missing:
+                self.known[pk] = self.stored[pk] = found.get(pk)
+            self.save()
+        return {pk: self.known[pk] for pk in thread_ids}
+
+    def moved(self, thread_id, post_id):
+        """The reader has now read `thread_id` up to `post_id` (recorded by the services)."""
+        self.stored[thread_id] = max(post_id, self.stored.get(thread_id) or 0)
+        self.save()
+
+    def save(self):
+        if self.token:
+            kept = (self.token, self.stored)
+            cache.set(services.reads_key(self.user.pk), kept, settings.PAGE_CACHE_TTL)
+
+
+def _reads(request):
+    if not hasattr(request, "_forum_reads"):
+        request._forum_reads = _Reads(request)
+    return request._forum_reads
+
 
 THREAD_MARKS = "personal/committees/thread_marks.html"
 
@@ -35,11 +94,7 @@ def thread_marks(request, keys):
     """{key: {"thread": …}} for the threads with posts the reader has not read, in one
     query."""
     ids = [int(key.split(".")[1]) for key in keys]
-    last_read = dict(
-        ThreadReadState.objects.filter(user=request.user, thread__in=ids).values_list(
-            "thread_id", "last_read_post_id"
-        )
-    )
+    last_read = {pk: last or 0 for pk, last in _reads(request).of(ids).items()}
     threads = {key: _Thread(key, last_read) for key in keys}
     return {key: {"thread": thread} for key, thread in threads.items() if thread.unread}
 
@@ -68,16 +123,7 @@ def post_actions_key(post, *, committee, can_reply):
 def _last_read(request, thread_id):
     """How far the reader had read the thread when the page was asked for: read once for
     the page's marks (the first unread link, then the posts), before drawing them moves it."""
-    known = getattr(request, "_forum_last_read", None)
-    if known is None:
-        known = request._forum_last_read = {}
-    if thread_id not in known:
-        known[thread_id] = (
-            ThreadReadState.objects.filter(user=request.user, thread=thread_id)
-            .values_list("last_read_post_id", flat=True)
-            .first()
-        )
-    return known[thread_id]
+    return _reads(request).of([thread_id])[thread_id]
 
 
 def first_unread(request, keys):
@@ -101,12 +147,12 @@ def post_marks(request, keys):
     last_read = _last_read(request, thread_id)
     unread = [pk for _, pk in posts if last_read is not None and pk > last_read]
     first = unread[0] if unread else None
-    services.read_state_advance(
-        user=request.user,
-        thread=Thread(pk=thread_id),
-        post_id=max(pk for _, pk in posts),
-        previous=last_read,
-    )
+    newest = max(pk for _, pk in posts)
+    if last_read is None or newest > last_read:
+        services.read_state_advance(
+            user=request.user, thread=Thread(pk=thread_id), post_id=newest, previous=last_read
+        )
+        _reads(request).moved(thread_id, newest)
     return {
         key: {"post": {"pk": pk, "is_unread": True}, "page": {"first_unread_id": first}}
         for key, (_, pk) in zip(keys, posts, strict=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import rules
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -62,14 +63,24 @@ def _organisation_of(user):
     return seat.organisation if seat else None
 
 
+def reads_key(user_id):
+    """Where how far a reader has read the threads they opened is kept for their pages
+    (marks.py), under the generation; their reading forgets it."""
+    return f"forums:reads:{user_id}"
+
+
 def _read_up_to(*, user, thread, post_id):
-    """Record that `user` has read `thread` up to `post_id` (never moving backwards)."""
+    """Record that `user` has read `thread` up to `post_id` (never moving backwards); the
+    positions kept for their pages (marks.py) are forgotten, now and at commit."""
     ThreadReadState.objects.bulk_create(
         [ThreadReadState(user=user, thread=thread, last_read_post_id=post_id)],
         update_conflicts=True,
         unique_fields=["user", "thread"],
         update_fields=["last_read_post_id", "read_at"],
     )
+    key = reads_key(user.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def read_state_advance(*, user, thread, post_id, previous):

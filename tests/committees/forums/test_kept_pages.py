@@ -104,6 +104,18 @@ def test_a_thread_kept_for_its_readers_shows_each_their_new_posts_and_records_re
     with django_assert_max_num_queries(2):  # the session's person, how far Bruno has read
         again = second.get(thread.get_absolute_url()).content.decode()
     assert 'class="badge badge-new"' not in again and "?post=" not in again.split("<h1")[1][:600]
+    # How far he has read is kept for him too: the next visit reads nothing.
+    with django_assert_max_num_queries(0):
+        second.get(thread.get_absolute_url())
+    # A new post shows new at once, and reading it is recorded.
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = forums.post_create(user=anne, thread=thread, body="Encore Anne")
+    _client(anne).get(thread.get_absolute_url())
+    page = second.get(thread.get_absolute_url()).content.decode()
+    assert page.count('class="badge badge-new"') == 1
+    assert ThreadReadState.objects.get(user=bruno, thread=thread).last_read_post_id == newer.pk
+    again = second.get(thread.get_absolute_url()).content.decode()
+    assert 'class="badge badge-new"' not in again
 
 
 def test_on_a_kept_thread_only_its_author_may_edit_or_delete_a_post(
