@@ -77,7 +77,13 @@ session[HASH_SESSION_KEY] = member.get_session_auth_hash()
 session.create()
 commune = Territory.objects.filter(level="commune").order_by("-population").first()
 layer = MapLayer.objects.filter(level="commune").order_by("-period", "indicator__slug").first()
-resource = Resource.objects.filter(status="published", visibility="public").first()
+# A resource as its readers see it: not one the member's organisation owns (its owners get
+# its workflow too, drawn for them alone).
+resource = (
+    Resource.objects.filter(status="published", visibility="public")
+    .exclude(pk__in=Resource.objects.owned_by(member).values("pk"))
+    .first()
+)
 committee = Committee.objects.filter(access="public").first()
 indicator = Indicator.objects.get(slug="taux-pauvrete")
 thread = (
