@@ -210,11 +210,7 @@ def unregister(*, registration, by):
     if meeting.ends_at <= timezone.now():
         raise ValidationError(_("This meeting is over: its registrations no longer change."))
     freed = registration.holds_place
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.answer = ""
-    registration.offer_expires_at = None
-    registration.save(update_fields=["status", "cancelled_at", "answer", "offer_expires_at"])
+    _withdraw([registration])
     if freed:
         offer_free_places(meeting=meeting)
         notices.capacity_check(meeting=meeting)
@@ -222,8 +218,8 @@ def unregister(*, registration, by):
 
 
 def _withdraw(registrations):
-    """Cancel registrations whose person may no longer see their meeting (left or removed
-    from the committee, account deleted): their answers are forgotten."""
+    """Cancel registrations (given up, or whose person may no longer see their meeting):
+    their answers are forgotten."""
     for registration in registrations:
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
