@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.knowledge",
     "portal.committees",
+    "observatory",
     "portal.pagecache",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("territories.urls")),
     path("", include("territories.signals.urls")),
     path("", include("territories.analyses.urls")),
+    path("", include("observatory.urls")),
     path("langue/", views.choose_language, name="choose_language"),
     path("api/v1/", include([path(r, v, name=n) for r, v, n in extra_urls] + router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservatoryConfig(AppConfig):
+    name = "observatory"
+    verbose_name = _("Observatory of social-cohesion professions")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from observatory import notifications
+
+        notifications.register()

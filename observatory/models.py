@@ -1,0 +1,25 @@
+from observatory.campaigns.models import Campaign, CampaignReminder
+from observatory.establishments.models import Establishment
+from observatory.reference.models import CoherenceRule, EmployerKind, Profession, Sector
+from observatory.returns.models import (
+    FieldComment,
+    Return,
+    ReturnEvent,
+    ReturnLine,
+    ReturnVersion,
+)
+
+__all__ = [
+    "Campaign",
+    "CampaignReminder",
+    "CoherenceRule",
+    "EmployerKind",
+    "Establishment",
+    "FieldComment",
+    "Profession",
+    "Return",
+    "ReturnEvent",
+    "ReturnLine",
+    "ReturnVersion",
+    "Sector",
+]

@@ -1,0 +1,93 @@
+"""The observatory's reference lists, shipped as data (data/reference/observatory.json)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from observatory.choices import Severity
+
+
+class Profession(models.Model):
+    """A profession of social cohesion, tied to its ROME fiche and appellation."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    family = models.CharField(
+        _("family"),
+        max_length=150,
+        help_text=_("The profession as employers name it (e.g. éducateur spécialisé)."),
+    )
+    rome_code = models.CharField(_("ROME code"), max_length=5)
+    rome_label = models.CharField(_("ROME fiche"), max_length=200)
+    rome_version = models.CharField(_("ROME version"), max_length=10)
+    appellation = models.CharField(_("ROME appellation"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("profession")
+        verbose_name_plural = _("professions")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(models.Model):
+    """A field of social action an establishment works in (child protection, disability…)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EmployerKind(models.Model):
+    """The legal kind of an employer (association, CCAS/CIAS, département…)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("kind of employer")
+        verbose_name_plural = _("kinds of employer")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CoherenceRule(models.Model):
+    """A check on one line of a return: an expression over its fields that must hold.
+
+    The expression is evaluated by `observatory.returns.coherence` with simpleeval over the
+    line's fields, last year's values (`last_<field>`) and the employer's usual range
+    (`low_<field>`, `high_<field>`); a rule naming a value that is not known is not checked.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    expression = models.CharField(_("expression"), max_length=500)
+    fields = models.JSONField(
+        _("fields"), default=list, help_text=_("The fields the message is shown next to.")
+    )
+    message = models.CharField(_("message"), max_length=300)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("coherence rule")
+        verbose_name_plural = _("coherence rules")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.code

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+app_name = "observatory"
+
+urlpatterns = [
+    path("observatoire/", include("observatory.reference.urls")),
+    path("observatoire/", include("observatory.establishments.urls")),
+    path("observatoire/", include("observatory.campaigns.urls")),
+    path("observatoire/", include("observatory.returns.urls")),
+]
