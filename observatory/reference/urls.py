@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from observatory.reference import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("metiers/", views.profession_list, name="profession_list"),
+]
