@@ -2,7 +2,7 @@
 
 import rules
 
-from portal.accounts.rules import is_administrator, is_organisation_admin
+from portal.accounts.rules import is_administrator, is_organisation_admin, is_organisation_member
 
 
 @rules.predicate
@@ -32,3 +32,17 @@ rules.add_perm("observatory.fill_return", acts_for_return)
 rules.add_perm(
     "observatory.manage_establishments", administers_establishments_of | is_administrator
 )
+
+
+# --- Filling returns from a file (observatory/returns/uploads.py) ---
+# The template lists an organisation's establishments and figures: its members download it,
+# and so may the portal's administrators; only the members fill the returns with it.
+rules.add_perm("observatory.download_return_template", is_organisation_member | is_administrator)
+rules.add_perm("observatory.upload_returns", is_organisation_member)
+
+
+# --- Establishments (observatory/establishments/) ---
+# An organisation's members see the establishments it declared, as do the portal's
+# administrators; only its admins and the portal's administrators change them
+# (observatory.manage_establishments above).
+rules.add_perm("observatory.view_establishments", is_organisation_member | is_administrator)

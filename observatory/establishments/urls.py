@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from observatory.establishments import views
+
+urlpatterns = [
+    path(
+        "etablissements/<slug:organisation>/",
+        views.establishment_list,
+        name="establishment_list",
+    ),
+    path(
+        "etablissements/<slug:organisation>/ajouter/",
+        views.establishment_create,
+        name="establishment_create",
+    ),
+    path(
+        "etablissements/modifier/<int:pk>/",
+        views.establishment_edit,
+        name="establishment_edit",
+    ),
+]
