@@ -7,4 +7,5 @@ urlpatterns = [
     path("observatoire/", include("observatory.establishments.urls")),
     path("observatoire/", include("observatory.campaigns.urls")),
     path("observatoire/", include("observatory.returns.urls")),
+    path("observatoire/", include("observatory.returns.upload_urls")),
 ]
