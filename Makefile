@@ -42,6 +42,8 @@ demo: migrate
 	DEBUG=true $(PY) manage.py load_reference
 	DEBUG=true $(PY) manage.py create_demo_accounts
 	DEBUG=true $(PY) manage.py load_territories data/paysdelaloire
+	DEBUG=true $(PY) manage.py load_observatory_reference
+	DEBUG=true $(PY) manage.py load_demo_observatory
 	DEBUG=true $(PY) manage.py load_analyses
 	DEBUG=true $(PY) manage.py load_demo_committees
 	DEBUG=true $(PY) manage.py load_demo_resources
