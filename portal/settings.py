@@ -307,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committees.send_meeting_reminders",
         "schedule": 300.0,
     },
+    # The observatory's campaign reminders (opening, a week before, last day): each sent
+    # once, never after its moment; hourly so that a worker down for a while catches up.
+    "observatory-campaign-reminders": {
+        "task": "observatory.send_campaign_reminders",
+        "schedule": 3600.0,
+    },
     "notifications-send-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=30),
