@@ -46,3 +46,12 @@ rules.add_perm("observatory.upload_returns", is_organisation_member)
 # administrators; only its admins and the portal's administrators change them
 # (observatory.manage_establishments above).
 rules.add_perm("observatory.view_establishments", is_organisation_member | is_administrator)
+
+
+# --- Returns: reading, filling, validating (observatory/returns/) ---
+# The portal's administrators read every return (the queue of those to validate, the API);
+# the others read those of the organisations they act for (observatory.view_return above).
+# observatory.fill_return (above) also covers reopening a validated return for a correction;
+# the views ask it of the rules themselves (rules.has_perm), since Django lets superusers
+# pass any has_perm: the administrators who validate the figures do not write them.
+rules.add_perm("observatory.view_all_returns", is_administrator)

@@ -3,6 +3,7 @@
 from rest_framework import routers
 
 from jobs.api import router as jobs_router
+from observatory.returns.api import router as observatory_returns_router
 from portal.accounts.api import router as accounts_router
 from portal.accounts.notifications.api import router as notifications_router
 from portal.knowledge.reference.api import router as knowledge_router
@@ -18,6 +19,7 @@ APP_ROUTERS = (
     accounts_router,
     notifications_router,
     jobs_router,
+    observatory_returns_router,
 )
 for app_router in APP_ROUTERS:
     router.registry.extend(app_router.registry)

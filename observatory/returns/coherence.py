@@ -24,6 +24,8 @@ from simpleeval import EvalWithCompoundTypes, NameNotDefined
 from observatory.choices import ANSWERED, Severity
 from observatory.returns.fields import NAMES
 
+# The rule code of a figure left empty (missing_findings).
+MISSING = "manquant"
 MIN_HISTORY = 3
 MAD_SCALE = 1.4826  # the MAD of a normal distribution times this is its standard deviation
 MAD_WIDTH = 3
@@ -82,7 +84,7 @@ def missing_findings(values):
     """Each empty figure, as a blocking finding: a return is submitted complete."""
     return [
         Finding(
-            "manquant",
+            MISSING,
             Severity.BLOCKING,
             _("Fill in this figure (0 if there is none) before submitting."),
             (name,),

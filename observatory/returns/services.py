@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from observatory import notifications
 from observatory.choices import EDITABLE, ReturnEventKind, ReturnStatus, Severity
@@ -34,16 +35,29 @@ class ReturnConflict(ReturnRefused):
 class LineInput:
     """What a delegate sends for one profession: figures, comment, justifications."""
 
-    values: dict  # figure name → int, Decimal or None
-    recruitment_comment: str = ""
+    values: dict  # figure name → int, Decimal or None; a figure left out is not changed
+    recruitment_comment: str | None = ""  # None: not changed
     justifications: dict | None = None  # rule code → text
 
 
 def return_may_edit(return_obj, *, day=None):
-    """A return is changed while its campaign is open, or at any time once sent back."""
+    """A return is changed while its campaign is open, or at any time once sent back or
+    reopened for the correction of a validated version (its validation is then done again;
+    the figures the campaign counted stay those of the version kept)."""
     if return_obj.status == ReturnStatus.SENT_BACK:
         return True
+    if return_obj.status == ReturnStatus.DRAFT and return_obj.version > 1:
+        return True
     return return_obj.status in EDITABLE and not return_obj.campaign.is_closed(day)
+
+
+def return_edit_refusal(return_obj):
+    """Why the return cannot be changed now (a sentence in French), or None if it can."""
+    try:
+        _check_editable(return_obj)
+    except ReturnRefused as exc:
+        return str(exc)
+    return None
 
 
 def _check_editable(return_obj):
@@ -66,8 +80,8 @@ def _locked(return_obj, lock_version):
         who = current.updated_by.display_name if current.updated_by else _("someone")
         raise ReturnConflict(
             _(
-                "%(who)s saved this return at %(time)s, after you opened it. Your figures were "
-                "not saved: reload the page to see theirs, then make your changes again."
+                "%(who)s saved this return at %(time)s, after you opened it: your figures "
+                "were not saved, theirs were kept."
             )
             % {"who": who, "time": timezone.localtime(current.updated_at).strftime("%H:%M")}
         )
@@ -96,7 +110,8 @@ def return_lines_save(*, return_obj, user, lines, lock_version, removed=(), even
         for name in NAMES:
             if name in line_input.values:
                 setattr(line, name, line_input.values[name])
-        line.recruitment_comment = line_input.recruitment_comment or ""
+        if line_input.recruitment_comment is not None:
+            line.recruitment_comment = line_input.recruitment_comment
         if line_input.justifications is not None:
             line.justifications = {
                 code: text.strip()
@@ -156,16 +171,37 @@ def return_submit(*, return_obj, user, comment="", lock_version=None):
     findings = return_findings(current, for_submission=True)
     if not findings:
         raise ReturnRefused(_("Add at least one profession before submitting the return."))
-    blocking = sum(1 for found in findings.values() for finding in found if finding.blocking)
+    found = [finding for line_findings in findings.values() for finding in line_findings]
+    missing = sum(1 for finding in found if finding.rule == coherence.MISSING)
+    if missing:
+        raise ReturnRefused(
+            ngettext(
+                "%(count)s figure is still empty: fill it in (0 if there is none) before "
+                "submitting.",
+                "%(count)s figures are still empty: fill them in (0 if there is none) before "
+                "submitting.",
+                missing,
+            )
+            % {"count": missing}
+        )
+    blocking = sum(1 for finding in found if finding.blocking)
     if blocking:
         raise ReturnRefused(
-            _("The return has %(count)s error(s) to correct before it can be submitted.")
+            ngettext(
+                "The return has %(count)s error to correct before it can be submitted.",
+                "The return has %(count)s errors to correct before it can be submitted.",
+                blocking,
+            )
             % {"count": blocking}
         )
     waiting = sum(len(unjustified(line, found)) for line, found in findings.items())
     if waiting:
         raise ReturnRefused(
-            _("%(count)s warning(s) need a justification before the return can be submitted.")
+            ngettext(
+                "%(count)s warning needs a justification before the return can be submitted.",
+                "%(count)s warnings need a justification before the return can be submitted.",
+                waiting,
+            )
             % {"count": waiting}
         )
     now = timezone.now()
