@@ -54,6 +54,17 @@ class CampaignReturns:
     is_open: bool
     returns: list = field(default_factory=list)
 
+    @property
+    def organisations(self):
+        """The organisations whose establishments answer in this campaign, once each: an open
+        campaign's template and upload are per organisation."""
+        seen = {}
+        for return_obj in self.returns:
+            seen.setdefault(
+                return_obj.establishment.organisation_id, return_obj.establishment.organisation
+            )
+        return list(seen.values())
+
 
 def returns_by_campaign(*, user, day):
     """The returns of the establishments of the organisations `user` acts for, by campaign:
