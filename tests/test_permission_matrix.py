@@ -258,6 +258,107 @@ MATRIX += [
 ]
 
 
+# The observatory: an establishment of the organisation (where the member is a delegate and
+# org_admin its admin) invited to an open campaign, its return in progress, another
+# establishment's return submitted. Other organisations' people do not learn a return exists.
+RETURN_READERS = {**everyone(404), "visitor": 302, "member": 200, "org_admin": 200, "admin": 200}
+OBSERVATORY = [
+    ("observatory:home", everyone(200)),
+    ("observatory:profession_list", everyone(200)),
+    ("observatory:my_returns", logged_in(200)),
+    ("observatory:return_queue", admin_only()),
+    ("observatory:campaign_list", admin_only()),
+    ("observatory:campaign_create", admin_only()),
+    ("obs:campaign_detail", admin_only()),
+    ("obs:campaign_edit", admin_only()),
+    ("obs:campaign_invite", admin_only()),
+    ("obs:campaign_completeness", admin_only()),
+    ("obs:campaign_reminders_export", admin_only()),
+    ("obs:establishment_list", {**logged_in(403), "member": 200, "org_admin": 200, "admin": 200}),
+    ("obs:establishment_create", org_admins_of_own()),
+    ("obs:establishment_edit", org_admins_of_own()),
+    ("obs:return_detail", RETURN_READERS),
+    ("obs:return_versions", RETURN_READERS),
+    # Administrators validate returns; they do not fill them in for the employer.
+    ("obs:return_edit", {**RETURN_READERS, "admin": 403}),
+    ("obs:return_send_back", {**RETURN_READERS, "member": 403, "org_admin": 403}),
+    ("obs:return_template", {**logged_in(403), "member": 200, "org_admin": 200, "admin": 200}),
+    ("obs:return_upload", {**logged_in(403), "member": 200, "org_admin": 200}),
+    ("obs:api_returns", {**everyone(200), "visitor": 401}),
+]
+MATRIX += OBSERVATORY
+
+
+def observatory_url(name, *, organisation, member):
+    """An establishment of `organisation` invited to an open campaign, with its return in
+    progress and a second one submitted; the address of the page in `name`."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from observatory.campaigns.models import Campaign
+    from observatory.establishments.models import Establishment
+    from observatory.reference.models import EmployerKind, Profession, Sector
+    from observatory.reference.services import reference_load
+    from observatory.returns import services as returns
+    from observatory.returns.models import Return
+    from tests.observatory.conftest import SIRETS, good_figures
+
+    page = name.split(":")[1]
+    campaign = Campaign.objects.filter(year=2025).first()
+    if campaign is None:
+        reference_load()
+        commune, _created = Territory.objects.get_or_create(
+            level="commune", code="72181", defaults={"name": "Le Mans"}
+        )
+        today = timezone.localdate()
+        campaign = Campaign.objects.create(
+            year=2025,
+            reference_date=date(2025, 12, 31),
+            opens_on=today - timedelta(days=1),
+            closes_on=today + timedelta(days=20),
+        )
+        for siret, label in zip(SIRETS[:2], ("Foyer", "Service"), strict=True):
+            establishment = Establishment.objects.create(
+                organisation=organisation,
+                name=label,
+                siret=siret,
+                commune=commune,
+                sector=Sector.objects.first(),
+                employer_kind=EmployerKind.objects.first(),
+            )
+            Return.objects.create(campaign=campaign, establishment=establishment)
+        profession = Profession.objects.get(code="educateur-specialise")
+        submitted = Return.objects.get(establishment__name="Service")
+        returns.return_lines_save(
+            return_obj=submitted,
+            user=member,
+            lines={profession: returns.LineInput(good_figures())},
+            lock_version=None,
+        )
+        returns.return_submit(return_obj=submitted, user=member)
+    draft = Return.objects.get(establishment__name="Foyer")
+    submitted = Return.objects.get(establishment__name="Service")
+    by_page = {
+        "campaign_detail": lambda: reverse(f"observatory:{page}", args=[2025]),
+        "establishment_list": lambda: reverse(f"observatory:{page}", args=[organisation.slug]),
+        "establishment_create": lambda: reverse(f"observatory:{page}", args=[organisation.slug]),
+        "establishment_edit": lambda: reverse(f"observatory:{page}", args=[draft.establishment_id]),
+        "return_send_back": lambda: reverse(f"observatory:{page}", args=[submitted.pk]),
+        "return_template": lambda: reverse(
+            f"observatory:{page}", args=[2025, organisation.slug, "xlsx"]
+        ),
+        "return_upload": lambda: reverse(f"observatory:{page}", args=[2025, organisation.slug]),
+        "api_returns": lambda: "/api/v1/observatoire/declarations/",
+    }
+    for same in ("campaign_edit", "campaign_invite", "campaign_completeness"):
+        by_page[same] = by_page["campaign_detail"]
+    by_page["campaign_reminders_export"] = by_page["campaign_detail"]
+    if page in by_page:
+        return by_page[page]()
+    return reverse(f"observatory:{page}", args=[draft.pk])
+
+
 def private_committee(*, member):
     committee = Committee.objects.create(
         name="Comité privé", slug="prive", access=CommitteeAccess.PRIVATE
@@ -424,6 +525,8 @@ def observation_url(name, *, member, coordinator):
 
 
 def resolve(name, organisation, job, invitation):
+    if name.startswith("obs:"):
+        return observatory_url(name, organisation=organisation, member=job.created_by)
     if name.startswith("observation:"):
         coordinator = organisation.memberships.get(role="admin").user
         return observation_url(name, member=job.created_by, coordinator=coordinator)
