@@ -100,7 +100,7 @@ def invite_preview(*, campaign, establishments):
     new = establishments.active().exclude(returns__campaign=campaign)
     shown = list(
         new.select_related("organisation", "commune")
-        .only("name", "siret", "organisation__name", "commune__name", "commune__code")
+        .only("name", "siret", "is_demo", "organisation__name", "commune__name", "commune__code")
         .order_by("name", "pk")[:SHOWN]
     )
     return InvitePreview(
@@ -129,6 +129,7 @@ def establishments_search(*, query, campaign):
             "name",
             "siret",
             "closed_on",
+            "is_demo",
             "organisation__name",
             "commune__name",
             "commune__code",

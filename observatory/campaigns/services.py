@@ -113,8 +113,8 @@ class Invited:
 def campaign_invite(*, campaign, user, establishments, today=None):
     """Invite `establishments` (a queryset) to the campaign: a return, not started, for each
     open one not yet invited (closed ones are never invited; inviting twice does nothing).
-    When the campaign is already open, the members of the organisations newly invited are
-    told at once; otherwise the opening reminder tells them."""
+    When the campaign is already open and its reminder due has gone, the members of the
+    organisations newly invited are told at once; otherwise that reminder tells them."""
     _require(user)
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -150,9 +150,17 @@ def campaign_invite(*, campaign, user, establishments, today=None):
             ).select_related("establishment__organisation")
         )
         told = 0
-        if created and campaign.is_open(today):
+        if created and campaign.is_open(today) and not _reminder_pending(campaign, today):
             told = _tell(campaign=campaign, returns=created, kind=None, actor=user, today=today)
     return Invited(returns=created, told=told)
+
+
+def _reminder_pending(campaign, today):
+    """Whether one of the campaign's reminders is due and not sent yet: beat sends it within
+    the hour to every establishment still to answer, those just invited included, who would
+    otherwise be told twice (an invitation on the opening day, before beat's first run)."""
+    sent = set(campaign.reminders.values_list("kind", flat=True))
+    return due_reminder(campaign, today=today, sent=sent) is not None
 
 
 @transaction.atomic

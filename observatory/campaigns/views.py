@@ -48,10 +48,15 @@ def _campaign(year):
 
 @administrators_only
 def campaign_list(request):
+    campaigns = list(selectors.campaigns_listed())
     return render(
         request,
         "observatory/campaigns/list.html",
-        {"campaigns": list(selectors.campaigns_listed()), "today": timezone.localdate()},
+        {
+            "campaigns": campaigns,
+            "today": timezone.localdate(),
+            "demo": any(campaign.is_demo for campaign in campaigns),
+        },
     )
 
 
@@ -149,6 +154,7 @@ def campaign_invite(request, year):
             )
         if request.POST.get("step") == "confirm":
             return _invite(request, campaign, designated)
+        preview = selectors.invite_preview(campaign=campaign, establishments=designated)
         return render(
             request,
             "observatory/campaigns/invite_preview.html",
@@ -156,11 +162,13 @@ def campaign_invite(request, year):
                 "campaign": campaign,
                 "by": by,
                 "form": form,
-                "preview": selectors.invite_preview(campaign=campaign, establishments=designated),
+                "preview": preview,
+                "demo": campaign.is_demo or any(e.is_demo for e in preview.shown),
             },
         )
     # A search's results stay shown when the ticked establishments are refused.
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    found = selectors.establishments_search(query=query, campaign=campaign)
     return render(
         request,
         "observatory/campaigns/invite.html",
@@ -169,9 +177,10 @@ def campaign_invite(request, year):
             "criteria": criteria,
             "pick": pick,
             "query": query,
-            "found": selectors.establishments_search(query=query, campaign=campaign),
+            "found": found,
             "is_closed": campaign.is_closed(),
             "is_open": campaign.is_open(),
+            "demo": campaign.is_demo or any(e.is_demo for e in found),
         },
     )
 

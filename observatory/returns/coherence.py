@@ -19,7 +19,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from simpleeval import EvalWithCompoundTypes, NameNotDefined
+from simpleeval import EvalWithCompoundTypes, NameNotDefined, NumberTooHigh
 
 from observatory.choices import ANSWERED, Severity
 from observatory.returns.fields import NAMES
@@ -75,6 +75,10 @@ def line_findings(*, values, context, rules):
             holds = evaluator.eval(rule.expression)
         except NameNotDefined:
             continue  # a value it needs is not known: not checked
+        except (ArithmeticError, NumberTooHigh):
+            # Not computable on these figures (a ratio over a zero, say, in a rule an
+            # administrator added): not checked, as when a value is missing.
+            continue
         if not holds:
             findings.append(Finding(rule.code, rule.severity, rule.message, tuple(rule.fields)))
     return findings

@@ -113,5 +113,6 @@ def return_upload_result(request, year, organisation, job):
             "job": job,
             "summary": summary,
             "problems": problems,
+            "demo": uploads.returns_upload_is_demo(campaign=campaign, organisation=organisation),
         },
     )

@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jobs.models import Job
-from jobs.services import JobFailed, job_enqueue
+from jobs.services import TRANSIENT_ERRORS, JobFailed, job_enqueue
 from observatory.campaigns.models import Campaign
 from observatory.choices import EDITABLE, ReturnEventKind
 from observatory.establishments.models import Establishment
@@ -46,7 +48,7 @@ from observatory.returns.template_files import (
     PROFESSION,
     SIRET,
 )
-from territories.imports.reading import FileProblem, parse_number, read_file
+from territories.imports.reading import MISSING_MARKERS, FileProblem, parse_number, read_file
 
 TASK_NAME = "observatory.returns_upload"
 MAX_BYTES = 5 * 1024 * 1024
@@ -155,6 +157,17 @@ def returns_uploads_of(*, user, campaign, organisation):
     )
 
 
+def returns_upload_is_demo(*, campaign, organisation):
+    """Whether the returns an upload of the organisation fills are demonstration data."""
+    return (
+        campaign.is_demo
+        or organisation.is_demo
+        or Return.objects.filter(campaign=campaign, establishment__organisation=organisation)
+        .filter(Q(is_demo=True) | Q(establishment__is_demo=True))
+        .exists()
+    )
+
+
 def returns_upload_outcome(job):
     """(summary, problems) of a failed upload, as UploadRefused.message() wrote them; an
     error of another kind is a summary without a list."""
@@ -170,7 +183,7 @@ def returns_upload_outcome(job):
 def returns_upload_run(*, job, stored, original_name, campaign_id, organisation_id):
     """Read, check, then write the file kept at `stored`: all of it, or nothing (JobFailed
     with the list of problems). The file is removed once the outcome is known; nothing
-    points to it afterwards. After an unexpected error it stays, for the job's next try."""
+    points to it afterwards. It stays only after an error the job is tried again for."""
     campaign = Campaign.objects.get(pk=campaign_id)
     user = job.created_by
     job.report_progress(10, _("Reading the file"))
@@ -186,8 +199,19 @@ def returns_upload_run(*, job, stored, original_name, campaign_id, organisation_
     except UploadRefused as exc:
         default_storage.delete(stored)
         raise JobFailed(exc.message()) from exc
+    except Exception as exc:
+        if not _tried_again(job, exc):
+            default_storage.delete(stored)  # the job ends here: nothing will read it again
+        raise
     default_storage.delete(stored)
     return result
+
+
+def _tried_again(job, exc):
+    """Whether jobs.services.job_run will run the job again after `exc`, as it does after a
+    transient or database error until JOBS_MAX_ATTEMPTS; any other error ends the job."""
+    retried = isinstance(exc, (*TRANSIENT_ERRORS, DatabaseError))
+    return retried and job.attempts < settings.JOBS_MAX_ATTEMPTS
 
 
 def returns_upload_check(*, path, original_name, campaign, organisation_id):
@@ -474,8 +498,9 @@ class _RowChecker:
         if text is None:
             return None
         value, status, problem = parse_number(text)
-        if status == "missing":
+        if status == "missing" and text.lower() in MISSING_MARKERS:
             return None
+        # Past here, « missing » is a number the reader cannot hold (« 1e400 », « inf »).
         figure_problem = None
         if problem or status != "ok":
             figure_problem = _("“%(value)s” is not a number") % {"value": text[:40]}

@@ -13,6 +13,7 @@ from observatory.choices import ReminderKind, ReturnEventKind, ReturnStatus, Sev
 from observatory.establishments.models import Establishment
 from observatory.reference.models import CoherenceRule
 from observatory.returns.models import ReturnEvent, ReturnLine, ReturnVersion
+from observatory.returns.services import LineInput, return_findings, return_lines_save
 from tests.observatory.conftest import good_figures
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,35 @@ class TestCoherenceRules:
     def test_a_good_expression_is_accepted(self, reference, expression):
         form = CoherenceRuleForm(data=rule_data(code="essai", expression=expression))
         assert form.is_valid(), form.errors
+
+    def test_a_rule_dividing_by_a_figure_is_not_checked_where_that_figure_is_zero(
+        self, cast, reference, returns
+    ):
+        # Accepted (every figure is 1 when the expression is tried), then met with a zero:
+        # the return is checked as far as it can be, without a crash.
+        data = rule_data(
+            code="ratio",
+            expression="long_vacant_posts / vacant_posts <= 0.4",
+            fields='["long_vacant_posts"]',
+            severity=Severity.WARNING,
+        )
+        form = CoherenceRuleForm(data=data)
+        assert form.is_valid(), form.errors
+        form.save()
+        saved = return_lines_save(
+            return_obj=returns.home,
+            user=cast.member,
+            lines={
+                reference.educ: LineInput(good_figures(vacant_posts=0, long_vacant_posts=0)),
+                reference.aide: LineInput(good_figures()),  # 1 of 2 posts: 0.5
+            },
+            lock_version=None,
+        )
+        rules = {
+            line.profession: [finding.rule for finding in found]
+            for line, found in return_findings(saved).items()
+        }
+        assert rules == {reference.educ: [], reference.aide: ["ratio"]}
 
     def test_fields_must_be_figures(self, reference):
         form = CoherenceRuleForm(data=rule_data(code="essai", fields='["vacant_posts", "x"]'))

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from observatory import notifications
 from observatory.campaigns import selectors, services
-from observatory.campaigns.models import Campaign
-from observatory.choices import ReturnStatus
+from observatory.campaigns.models import Campaign, CampaignReminder
+from observatory.choices import ReminderKind, ReturnStatus
 from observatory.establishments.models import Establishment
 from observatory.returns.models import Return
 from observatory.returns.services import LineInput, return_lines_save
@@ -57,14 +57,17 @@ def closed(establishments, small_geography, organisation, reference):
 
 @pytest.fixture
 def fresh(establishments):
-    """A campaign open since yesterday that has invited no one yet."""
+    """A campaign open since yesterday that has invited no one yet: beat sent its opening
+    reminder yesterday, to nobody."""
     today = TODAY()
-    return Campaign.objects.create(
+    campaign = Campaign.objects.create(
         year=today.year - 2,
         reference_date=datetime.date(today.year - 2, 12, 31),
         opens_on=today - datetime.timedelta(days=1),
         closes_on=today + datetime.timedelta(days=40),
     )
+    CampaignReminder.objects.create(campaign=campaign, kind=ReminderKind.OPENING, recipients=0)
+    return campaign
 
 
 def invited(campaign):
@@ -340,6 +343,30 @@ def test_invited_members_of_an_open_campaign_are_told_at_once(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.member.email, cast.org_admin.email])
 
 
+def test_invited_on_the_opening_day_before_beat_they_are_told_once_by_the_opening_reminder(
+    cast, establishments, django_capture_on_commit_callbacks
+):
+    today = TODAY()
+    opening = Campaign.objects.create(
+        year=today.year - 3,
+        reference_date=datetime.date(today.year - 3, 12, 31),
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=40),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.campaign_invite(
+            campaign=opening,
+            user=cast.admin,
+            establishments=selectors.invitable(establishment_ids=[establishments.home.pk]),
+        )
+        (reminder,) = services.campaign_reminders_send(today=today)
+    assert len(result.returns) == 1 and result.told == 0
+    assert reminder.kind == ReminderKind.OPENING and reminder.recipients == 2
+    told = Notification.objects.filter(kind=notifications.CAMPAIGNS)
+    assert sorted(n.recipient.email for n in told) == [cast.member.email, cast.org_admin.email]
+    assert len(mail.outbox) == 2
+
+
 def test_members_are_not_told_before_the_campaign_opens(cast, fresh, establishments):
     fresh.opens_on = TODAY() + datetime.timedelta(days=5)
     fresh.save()
@@ -446,6 +473,28 @@ def test_the_list_shows_each_campaign_with_its_answers(cast, campaign, fresh):
     assert f"Campagne {campaign.year}" in page(response)
 
 
+def test_pages_listing_demo_campaigns_or_establishments_say_the_data_are_fictitious(
+    cast, fresh, campaign, establishments, reference
+):
+    client = client_for(cast.admin)
+    url = reverse("observatory:campaign_invite", args=[fresh.year])
+    preview = {"by": "criteria", "step": "preview", "sector": reference.elderly.pk}
+    pages = [
+        (reverse("observatory:campaign_list"), None),
+        (url, {"q": "Foyer"}),
+    ]
+    for address, query in pages:
+        assert "Données fictives de démonstration" not in page(client.get(address, query))
+    assert "Données fictives de démonstration" not in page(client.post(url, preview))
+    Campaign.objects.filter(pk=campaign.pk).update(is_demo=True)
+    Establishment.objects.update(is_demo=True)
+    for address, query in pages:
+        assert "Données fictives de démonstration" in page(client.get(address, query))
+    response = client.post(url, preview)
+    assert "CCAS de Dampierre" in page(response)
+    assert "Données fictives de démonstration" in page(response)
+
+
 def test_the_detail_shows_counts_links_and_returns(cast, campaign, returns):
     response = client_for(cast.admin).get(campaign.get_absolute_url())
     html = page(response)
@@ -521,6 +570,10 @@ def test_the_home_shows_administrators_the_open_campaigns_answer_rate(cast, camp
     html = render_to_string("observatory/_home_campaigns.html", {"user": cast.admin}, request)
     assert reverse("observatory:campaign_list") in html
     assert "0 des 3 établissements invités ont répondu" in html
+    assert "Données fictives de démonstration" not in html
+    Campaign.objects.filter(pk=campaign.pk).update(is_demo=True)
+    html = render_to_string("observatory/_home_campaigns.html", {"user": cast.admin}, request)
+    assert "Données fictives de démonstration" in html
     assert render_to_string("observatory/_home_campaigns.html", {"user": cast.member}).strip() == ""
     home = reverse("observatory:home")
     assert reverse("observatory:campaign_list") in page(client_for(cast.admin).get(home))

@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from jobs.models import Job
 from observatory.campaigns.models import Campaign
 from observatory.choices import ReturnEventKind, ReturnStatus
 from observatory.establishments.models import Establishment
+from observatory.returns import uploads
 from observatory.returns.fields import NAMES
 from observatory.returns.models import Return, ReturnEvent, ReturnLine
 from observatory.returns.services import (
@@ -262,6 +263,11 @@ def test_demo_data_says_so_in_both_templates_which_still_upload(
         job = last_job()
         assert job.state == JobState.SUCCEEDED, job.error
         assert job.result["lines"] == 1
+    # The result page, which names the returns filled, says so too.
+    result_url = reverse(
+        "observatory:return_upload_result", args=[campaign.year, organisation.slug, job.pk]
+    )
+    assert "Données fictives de démonstration" in client.get(result_url).content.decode()
 
 
 def test_a_comment_that_looks_like_a_formula_stays_text(
@@ -475,6 +481,9 @@ REFUSALS = [
     ),
     pytest.param([row(headcount="abc")], "headcount : « abc » n’est pas un nombre", id="letters"),
     pytest.param([row(hires="-3")], "hires : ne peut pas être négatif (-3)", id="negative"),
+    # Numbers past what a float holds: refused, not saved as empty figures.
+    pytest.param([row(headcount="1e400")], "headcount : « 1e400 » n’est pas un nombre", id="huge"),
+    pytest.param([row(fte="-inf")], "fte : « -inf » n’est pas un nombre", id="infinite"),
     pytest.param([row(headcount="12.5")], "nombre entier est attendu (12,5)", id="decimal-count"),
     pytest.param([row(), row(trainees="4")], "déjà à la ligne 3", id="duplicate"),
     pytest.param([row(siret="12345")], "« 12345 » n’est pas un SIRET", id="not-a-siret"),
@@ -723,6 +732,64 @@ def test_the_form_refuses_oversized_or_wrong_files_before_reading(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_the_stored_file_is_removed_once_the_job_ends_and_kept_only_for_a_retry(
+    cast,
+    organisation,
+    campaign,
+    returns,
+    settings,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = client_for(cast.member)
+    upload(
+        client,
+        campaign,
+        organisation,
+        "faux.csv",
+        csv_bytes([row(headcount="abc")]),
+        django_capture_on_commit_callbacks,
+    )
+    assert last_job().state == JobState.FAILED and not list(tmp_path.rglob("*.csv"))
+
+    tries = []
+
+    def database_away(**kwargs):
+        tries.append(list(tmp_path.rglob("*.csv")))
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(uploads, "returns_upload_apply", database_away)
+    upload(
+        client,
+        campaign,
+        organisation,
+        "a.csv",
+        csv_bytes([row()]),
+        django_capture_on_commit_callbacks,
+    )
+    job = last_job()
+    assert job.state == JobState.FAILED and job.attempts == settings.JOBS_MAX_ATTEMPTS
+    assert len(tries) == settings.JOBS_MAX_ATTEMPTS and all(tries)  # there for each try
+    assert not list(tmp_path.rglob("*.csv"))
+
+    def bug(**kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(uploads, "returns_upload_apply", bug)
+    with pytest.raises(RuntimeError):
+        upload(
+            client,
+            campaign,
+            organisation,
+            "b.csv",
+            csv_bytes([row()]),
+            django_capture_on_commit_callbacks,
+        )
+    assert last_job().state == JobState.FAILED and not list(tmp_path.rglob("*.csv"))
 
 
 # --- who may -------------------------------------------------------------------------------
