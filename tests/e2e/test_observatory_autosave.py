@@ -9,15 +9,17 @@ from playwright.sync_api import expect
 
 from observatory.returns.models import ReturnLine
 from observatory.returns.services import LineInput, return_lines_save
-from tests.e2e import conftest as e2e
 from tests.e2e.test_accounts import log_in
+from tests.observatory import conftest as observatory
 from tests.observatory.conftest import good_figures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# The browser tests' fixtures (tests/e2e/conftest.py), for this test outside their folder.
-browser = e2e.browser
-page = e2e.page
+# The observatory's fixtures (tests/observatory/conftest.py), for this test outside their folder.
+reference = observatory.reference
+establishments = observatory.establishments
+campaign = observatory.campaign
+returns = observatory.returns
 
 EDUC = "educateur-specialise"
 AIDE = "aide-a-domicile"
