@@ -169,6 +169,13 @@ class ReturnLinesForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Choose a profession"),
+        # The list offers only the professions without a row: another one comes from a page
+        # left open while a colleague added it.
+        error_messages={
+            "invalid_choice": _(
+                "This profession already has its row in the return, or is not in the list."
+            )
+        },
     )
     # The value of the « Remove » button pressed: a profession's code.
     remove = forms.CharField(required=False)

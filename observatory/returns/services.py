@@ -21,6 +21,7 @@ from observatory.returns.models import (
     ReturnLine,
     ReturnVersion,
 )
+from portal.accounts.notifications.services import portal_language
 
 
 class ReturnRefused(Exception):
@@ -41,14 +42,15 @@ class LineInput:
 
 
 def return_may_edit(return_obj, *, day=None):
-    """A return is changed while its campaign is open, or at any time once sent back or
-    reopened for the correction of a validated version (its validation is then done again;
-    the figures the campaign counted stay those of the version kept)."""
+    """A return is changed while its campaign is open (not before: nobody is invited yet and
+    its dates may still move), or at any time once sent back or reopened for the correction
+    of a validated version (its validation is then done again; the figures the campaign
+    counted stay those of the version kept)."""
     if return_obj.status == ReturnStatus.SENT_BACK:
         return True
     if return_obj.status == ReturnStatus.DRAFT and return_obj.version > 1:
         return True
-    return return_obj.status in EDITABLE and not return_obj.campaign.is_closed(day)
+    return return_obj.status in EDITABLE and return_obj.campaign.is_open(day)
 
 
 def return_edit_refusal(return_obj):
@@ -67,9 +69,15 @@ def _check_editable(return_obj):
             % {"status": return_obj.get_status_display().lower()}
         )
     if not return_may_edit(return_obj):
+        campaign = return_obj.campaign
+        if not campaign.is_closed():
+            raise ReturnRefused(
+                _("The campaign opens on %(date)s: the return can be filled in from then.")
+                % {"date": campaign.opens_on.strftime("%d/%m/%Y")}
+            )
         raise ReturnRefused(
             _("The campaign closed on %(date)s: the return can no longer be changed.")
-            % {"date": return_obj.campaign.closes_on.strftime("%d/%m/%Y")}
+            % {"date": campaign.closes_on.strftime("%d/%m/%Y")}
         )
 
 
@@ -239,13 +247,14 @@ def return_send_back(*, return_obj, user, reason, comments=()):
         for profession, name, text in comments
         if text and text.strip()
     )
-    _tell_organisation(
-        current,
-        actor=user,
-        title=_("Your return for %(establishment)s was sent back")
-        % {"establishment": current.establishment.name},
-        body=reason,
-    )
+    with portal_language():
+        _tell_organisation(
+            current,
+            actor=user,
+            title=_("Your return for %(establishment)s was sent back")
+            % {"establishment": current.establishment.name},
+            body=reason,
+        )
     return current
 
 
@@ -263,12 +272,13 @@ def return_validate(*, return_obj, user):
         defaults={"lines": return_snapshot(current), "validated_at": now, "validated_by": user},
     )
     ReturnEvent.objects.create(return_obj=current, kind=ReturnEventKind.VALIDATED, author=user)
-    _tell_organisation(
-        current,
-        actor=user,
-        title=_("Your return for %(establishment)s was validated")
-        % {"establishment": current.establishment.name},
-    )
+    with portal_language():
+        _tell_organisation(
+            current,
+            actor=user,
+            title=_("Your return for %(establishment)s was validated")
+            % {"establishment": current.establishment.name},
+        )
     return current
 
 
@@ -313,17 +323,19 @@ def _tell_administrators(return_obj, *, actor):
     from portal.accounts.models import User
     from portal.accounts.notifications.services import notify
 
-    notify(
-        recipients=User.objects.filter(is_superuser=True, is_active=True),
-        kind=notifications.SUBMISSIONS,
-        title=_("Return submitted: %(establishment)s (%(year)s)")
-        % {"establishment": return_obj.establishment.name, "year": return_obj.campaign.year},
-        path=return_obj.get_absolute_url(),
-        actor=actor,
-    )
+    with portal_language():
+        notify(
+            recipients=User.objects.filter(is_superuser=True, is_active=True),
+            kind=notifications.SUBMISSIONS,
+            title=_("Return submitted: %(establishment)s (%(year)s)")
+            % {"establishment": return_obj.establishment.name, "year": return_obj.campaign.year},
+            path=return_obj.get_absolute_url(),
+            actor=actor,
+        )
 
 
 def _tell_organisation(return_obj, *, actor, title, body=""):
+    """Tell the organisation's people; callers write `title` within portal_language()."""
     from portal.accounts.models import User
     from portal.accounts.notifications.services import notify
 

@@ -543,6 +543,18 @@ def _not_editable(returns):
                     "status": return_obj.get_status_display().lower(),
                 }
             )
+        elif not return_may_edit(return_obj) and not return_obj.campaign.is_closed():
+            problems.append(
+                _(
+                    "The campaign opens on %(date)s: the return of %(name)s (%(siret)s) can "
+                    "be filled in from then."
+                )
+                % {
+                    "date": return_obj.campaign.opens_on.strftime("%d/%m/%Y"),
+                    "name": establishment.name,
+                    "siret": establishment.siret,
+                }
+            )
         elif not return_may_edit(return_obj):
             problems.append(
                 _(

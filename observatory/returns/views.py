@@ -244,6 +244,20 @@ def return_edit(request, pk):
     try:
         saved = _save(request, return_obj, form, rows_change=True)
     except services.ReturnConflict as exc:
+        # As for resources: the next save is made against the newest version, on purpose.
+        # What the post does not carry (the row a colleague added meanwhile) shows as saved,
+        # so that saving again keeps it rather than emptying it.
+        stored = _lines_form(return_obj)
+        data = request.POST.copy()
+        for name in stored.fields:
+            if name not in data:
+                value = stored[name].value()
+                data[name] = "" if value is None else str(value)
+        data["lock_version"] = Return.objects.values_list("lock_version", flat=True).get(
+            pk=return_obj.pk
+        )
+        form = _lines_form(return_obj, data)
+        form.is_valid()
         form.add_error(
             None,
             _(
@@ -252,12 +266,6 @@ def return_edit(request, pk):
             )
             % {"conflict": exc},
         )
-        # As for resources: the next save is made against the newest version, on purpose.
-        data = request.POST.copy()
-        data["lock_version"] = Return.objects.values_list("lock_version", flat=True).get(
-            pk=return_obj.pk
-        )
-        form.data = data
         return _edit_page(request, return_obj, form, status=409)
     except services.ReturnRefused as exc:
         messages.error(request, str(exc))

@@ -416,6 +416,32 @@ def test_a_second_delegate_is_told_and_nothing_is_overwritten(cast, reference, r
     assert (figures_of(ret, EDUC).trainees, lock(ret)) == (4, now)
 
 
+def test_saving_again_after_a_conflict_keeps_the_row_a_colleague_added(cast, reference, returns):
+    ret = filled(returns.home, cast.member, reference, educ=good_figures())
+    seen = lock(ret)
+    filled(ret, cast.org_admin, reference, aide=good_figures(headcount=30, fte=25.5))
+    member = client_for(cast.member)
+    response = member.post(
+        url("return_edit", ret), lines_data(ret, {EDUC: {"trainees": 9}}, lock_version=seen)
+    )
+    assert response.status_code == 409
+    doc = page(response)
+    # The colleague's row shows their figures, not empty inputs that saving again would write.
+    assert doc.find(name=f"{AIDE}-headcount")["attrs"]["value"] == "30"
+    assert doc.find(name=f"{AIDE}-fte")["attrs"]["value"] == "25,5"
+    # « Save again to keep yours »: every input of the page, as it stands, posted back.
+    again = {
+        element["attrs"]["name"]: element["attrs"].get("value", "")
+        for element in doc.elements
+        if element["tag"] == "input"
+        and element["attrs"].get("type") in ("text", "hidden")
+        and element["attrs"]["name"] != "csrfmiddlewaretoken"
+    }
+    assert member.post(url("return_edit", ret), again).status_code == 302
+    assert (figures_of(ret, AIDE).headcount, str(figures_of(ret, AIDE).fte)) == (30, "25.50")
+    assert figures_of(ret, EDUC).trainees == 9
+
+
 def test_rows_are_added_and_removed(cast, reference, returns):
     ret = filled(returns.home, cast.member, reference, educ=good_figures(), aide=good_figures())
     member = client_for(cast.member)
@@ -432,6 +458,20 @@ def test_rows_are_added_and_removed(cast, reference, returns):
     response = member.post(url("return_edit", ret), lines_data(ret, {}, add_profession="inconnu"))
     assert response.status_code == 400
     assert list(ret.lines.values_list("profession__code", flat=True)) == [EDUC]
+    # A profession added twice (a page left open while a colleague added it) is said next to
+    # the list, and at the top of the page.
+    before = state(ret)
+    response = member.post(
+        url("return_edit", ret),
+        lines_data(ret, {EDUC: {"trainees": 8}}, add_profession=EDUC, add="1"),
+    )
+    assert response.status_code == 400
+    doc = page(response)
+    error = doc.find(id="id_add_profession_error")
+    assert "Ce métier a déjà sa ligne dans la déclaration" in Page.text(error)
+    assert doc.find(name="add_profession")["attrs"]["aria-describedby"] == "id_add_profession_error"
+    assert "Ce métier a déjà sa ligne" in Page.text(doc.find(id="form-errors"))
+    assert state(ret) == before
 
 
 # --- The campaign closed ---
@@ -467,6 +507,32 @@ def test_after_the_campaign_closed_a_return_is_neither_changed_nor_submitted(
     assert (
         "La campagne est close depuis le" in member.get(url("return_detail", ret)).content.decode()
     )
+
+
+def test_before_the_campaign_opens_a_return_is_neither_filled_nor_submitted(
+    cast, reference, returns, campaign
+):
+    today = timezone.localdate()
+    campaign.opens_on = today + datetime.timedelta(days=5)
+    campaign.save()
+    ret = returns.home
+    before = state(ret)
+    member = client_for(cast.member)
+    response = member.get(url("return_edit", ret))
+    assert response.status_code == 302
+    opens = campaign.opens_on.strftime("%d/%m/%Y")
+    assert said(response)[-1] == (
+        f"La campagne ouvre le {opens} : la déclaration pourra être remplie à partir de ce jour."
+    )
+    response = member.post(url("return_save", ret), lines_data(ret, {EDUC: {"trainees": 9}}))
+    assert response.status_code == 409 and response.json()["state"] == "refused"
+    response = member.post(
+        url("return_edit", ret), lines_data(ret, {}, add_profession=EDUC, add="1")
+    )
+    assert response.status_code == 302
+    member.post(url("return_submit", ret), {"lock_version": lock(ret)})
+    assert state(ret) == before
+    assert f"La campagne ouvre le {opens}" in member.get(url("return_detail", ret)).content.decode()
 
 
 def test_a_return_sent_back_is_corrected_after_the_campaign_closed(
@@ -638,6 +704,78 @@ def test_a_refused_step_is_said_and_changes_nothing(cast, reference, returns):
     )
     assert response.status_code == 400
     assert "Dites pourquoi la déclaration est renvoyée." in response.content.decode()
+    assert state(ret) == before
+
+
+HOSTILE = '<img src=x onerror="alert(1)"> **gras** [lien](javascript:alert(1))'
+
+
+def test_hostile_text_is_shown_as_text(cast, reference, returns):
+    """A delegate's comments and justifications, an administrator's reason and comments on
+    figures: escaped on every page that shows them, notifications included."""
+    ret = return_lines_save(
+        return_obj=returns.home,
+        user=cast.member,
+        lines={
+            reference.educ: LineInput(
+                good_figures(), recruitment_comment=HOSTILE, justifications={"sexes": HOSTILE}
+            )
+        },
+        lock_version=None,
+    )
+    ret = return_submit(return_obj=ret, user=cast.member, comment=HOSTILE)
+    client_for(cast.admin).post(
+        url("return_send_back", ret),
+        {
+            "reason": HOSTILE,
+            "comments-TOTAL_FORMS": "1",
+            "comments-INITIAL_FORMS": "0",
+            "comments-0-profession": EDUC,
+            "comments-0-figure": "headcount",
+            "comments-0-text": HOSTILE,
+        },
+    )
+    assert FieldComment.objects.get().text == HOSTILE
+    pages = [
+        (cast.member, url("return_detail", ret)),
+        (cast.member, url("return_edit", ret)),
+        (cast.member, reverse("notifications:list")),
+        (cast.admin, url("return_detail", ret)),
+    ]
+    for user, address in pages:
+        body = client_for(user).get(address).content.decode()
+        assert "<img src=x" not in body, address
+        assert "&lt;img src=x onerror=" in body, address
+
+
+def test_the_autosave_needs_the_csrf_token(cast, reference, returns):
+    ret = filled(returns.home, cast.member, reference, educ=good_figures())
+    before = state(ret)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.member)
+    response = client.post(url("return_save", ret), lines_data(ret, {EDUC: {"headcount": 99}}))
+    assert response.status_code == 403
+    assert state(ret) == before
+
+
+def test_a_comment_on_a_profession_not_in_the_return_is_refused(cast, reference, returns):
+    ret = return_submit(
+        return_obj=filled(returns.home, cast.member, reference, educ=good_figures()),
+        user=cast.member,
+    )
+    before = state(ret)
+    response = client_for(cast.admin).post(
+        url("return_send_back", ret),
+        {
+            "reason": "À revoir",
+            "comments-TOTAL_FORMS": "1",
+            "comments-INITIAL_FORMS": "0",
+            "comments-0-profession": AIDE,
+            "comments-0-figure": "headcount",
+            "comments-0-text": "Hors déclaration",
+        },
+    )
+    assert response.status_code == 400
     assert state(ret) == before
 
 

@@ -2,6 +2,7 @@
 correct."""
 
 import pytest
+from django.utils import translation
 
 from observatory.choices import ReturnStatus
 from observatory.returns.models import ReturnVersion
@@ -16,6 +17,7 @@ from observatory.returns.services import (
     return_submit,
     return_validate,
 )
+from portal.accounts.notifications.models import Notification
 from tests.observatory.conftest import good_figures
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,26 @@ def test_sending_back_needs_a_reason(cast, reference, returns):
     )
     assert ret.status == ReturnStatus.SENT_BACK
     assert ret.events.last().comments.get().field == "headcount"
+
+
+def test_people_are_told_in_the_portals_language_whatever_the_actors(cast, reference, returns):
+    """An administrator browsing in English still tells the organisation in French."""
+    ret = return_lines_save(
+        return_obj=returns.home,
+        user=cast.member,
+        lines={reference.educ: LineInput(good_figures())},
+        lock_version=None,
+    )
+    with translation.override("en"):
+        ret = return_submit(return_obj=ret, user=cast.member)
+        ret = return_send_back(return_obj=ret, user=cast.admin, reason="Effectif à vérifier")
+        ret = return_submit(return_obj=ret, user=cast.member)
+        return_validate(return_obj=ret, user=cast.admin)
+    told = Notification.objects.order_by("pk")
+    assert [(n.recipient, n.title) for n in told.filter(recipient=cast.member)] == [
+        (cast.member, "Votre déclaration pour Foyer des Tilleuls a été renvoyée"),
+        (cast.member, "Votre déclaration pour Foyer des Tilleuls a été validée"),
+    ]
+    assert {n.title for n in told.filter(recipient=cast.admin)} == {
+        f"Déclaration envoyée : Foyer des Tilleuls ({ret.campaign.year})"
+    }

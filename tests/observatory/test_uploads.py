@@ -899,3 +899,22 @@ def test_a_real_worker_reads_the_upload_and_writes_the_returns(
     assert job.worker
     with transaction.atomic():
         assert ReturnEvent.objects.filter(kind=ReturnEventKind.UPLOADED).count() == 2
+
+
+def test_a_campaign_not_yet_open_takes_no_file_and_says_when_it_opens(
+    cast, organisation, campaign, returns, django_capture_on_commit_callbacks
+):
+    opens = timezone.localdate() + datetime.timedelta(days=2)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opens_on=opens, closes_on=opens + datetime.timedelta(days=30)
+    )
+    error = _refused(
+        client_for(cast.member),
+        campaign,
+        organisation,
+        "tot.csv",
+        csv_bytes([row()]),
+        django_capture_on_commit_callbacks,
+    )
+    assert f"La campagne ouvre le {opens:%d/%m/%Y}" in error
+    assert not returns.home.lines.exists()
