@@ -125,10 +125,28 @@ def context_for(*, history, last_year):
     return context
 
 
+def answered_figures(return_obj):
+    """{profession code: {figure: value}} of a past return as its campaign counts it: an
+    answered return's lines as they stand, or, for one reopened for a correction, its last
+    validated version; None for a return never answered. Expects `lines__profession` and
+    `versions` prefetched."""
+    if return_obj.status in ANSWERED:
+        return {
+            line.profession.code: {name: getattr(line, name) for name in NAMES}
+            for line in return_obj.lines.all()
+        }
+    versions = sorted(return_obj.versions.all(), key=lambda version: version.number)
+    if not versions:
+        return None
+    return {
+        code: {name: values.get(name) for name in NAMES}
+        for code, values in versions[-1].lines.items()
+    }
+
+
 def past_figures(*, establishment, before_year):
     """{profession code: {year: {figure: value}}} from the establishment's returns of the
-    campaigns before `before_year`: an answered return's lines as they stand, or, for one
-    reopened for a correction, its last validated version."""
+    campaigns before `before_year`, as each campaign counts them (`answered_figures`)."""
     from observatory.returns.models import Return
 
     returns = (
@@ -138,14 +156,6 @@ def past_figures(*, establishment, before_year):
     )
     history = {}
     for past in returns:
-        year = past.campaign.year
-        if past.status in ANSWERED:
-            for line in past.lines.all():
-                values = {name: getattr(line, name) for name in NAMES}
-                history.setdefault(line.profession.code, {})[year] = values
-        else:
-            versions = sorted(past.versions.all(), key=lambda version: version.number)
-            if versions:
-                for code, values in versions[-1].lines.items():
-                    history.setdefault(code, {})[year] = values
+        for code, values in (answered_figures(past) or {}).items():
+            history.setdefault(code, {})[past.campaign.year] = values
     return history

@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from observatory.choices import ANSWERED
 from observatory.reference.models import Profession
+from observatory.returns.coherence import answered_figures
 from observatory.returns.fields import FIGURES, NAMES
 from observatory.returns.models import Return
 from territories.catalogue.exports import csv_safe
@@ -106,21 +106,15 @@ def _earlier_answers(*, establishment_ids, year):
     for past in past_returns:
         if past.establishment_id in found:
             continue
-        if past.status in ANSWERED:
-            lines = [
-                (line.profession, {n: getattr(line, n) for n in NAMES}, "")
-                for line in past.lines.all()
-            ]
-        else:
-            versions = sorted(past.versions.all(), key=lambda version: version.number)
-            if not versions:
-                continue
-            lines = [
-                (professions[code], {n: values.get(n) for n in NAMES}, "")
-                for code, values in versions[-1].lines.items()
-                if code in professions
-            ]
-            lines.sort(key=lambda line: (line[0].position, line[0].name))
+        figures = answered_figures(past)
+        if not figures:
+            continue
+        lines = [
+            (professions[code], values, "")
+            for code, values in figures.items()
+            if code in professions
+        ]
+        lines.sort(key=lambda line: (line[0].position, line[0].name))
         if lines:
             found[past.establishment_id] = (past.campaign.year, lines)
     return found
