@@ -32,38 +32,36 @@ class Profession(models.Model):
         return self.name
 
 
-class Sector(models.Model):
+class ReferenceEntry(models.Model):
+    """An entry of a short reference list the returns are grouped by, known by its code."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(ReferenceEntry):
     """A field of social action an establishment works in (child protection, disability…)."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(ReferenceEntry.Meta):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
 
 
-class EmployerKind(models.Model):
+class EmployerKind(ReferenceEntry):
     """The legal kind of an employer (association, CCAS/CIAS, département…)."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(ReferenceEntry.Meta):
         verbose_name = _("kind of employer")
         verbose_name_plural = _("kinds of employer")
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class CoherenceRule(models.Model):
