@@ -8,6 +8,7 @@ from observatory.returns.models import (
     ReturnLine,
     ReturnVersion,
 )
+from observatory.secrecy.models import SecrecyAudit
 
 __all__ = [
     "Campaign",
@@ -21,5 +22,6 @@ __all__ = [
     "ReturnEvent",
     "ReturnLine",
     "ReturnVersion",
+    "SecrecyAudit",
     "Sector",
 ]

@@ -67,6 +67,37 @@ class Indicator(models.Model):
         _("may be negative"), default=False, help_text=_("A variation rather than a count.")
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    published_by = models.CharField(
+        _("published by"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The app that computes this indicator's values and publishes them into the "
+            "recompute (territories.pipeline.publishers); empty when they are aggregated "
+            "from communes."
+        ),
+    )
+    variant_of = models.ForeignKey(
+        "self",
+        verbose_name=_("detail of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variants",
+        help_text=_("The indicator this one details for one value of its dimension."),
+    )
+    dimension = models.CharField(
+        _("dimension"),
+        max_length=80,
+        blank=True,
+        help_text=_("What the indicator's details vary by, e.g. « Métier »."),
+    )
+    variant_label = models.CharField(
+        _("value of the dimension"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a detail: the value of its dimension, e.g. a profession."),
+    )
 
     class Meta:
         verbose_name = _("indicator")

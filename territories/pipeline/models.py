@@ -49,6 +49,9 @@ class RunChunk(models.Model):
     run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
     indicator_ids = models.JSONField()
+    # A chunk of a publisher (territories.pipeline.publishers) runs that app's computation;
+    # its indicator_ids are those the publisher wrote.
+    publisher = models.CharField(max_length=40, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     values = models.PositiveIntegerField(default=0)
 

@@ -4,7 +4,8 @@ A run goes through three kinds of background job, each a recorded Job (jobs app)
 worker may take:
 
 1. `recompute_start` claims the run, records its chunks of indicators (RunChunk) and sends
-   one `recompute_chunk` job per chunk: the fan-out.
+   one `recompute_chunk` job per chunk: the fan-out. Each app that publishes indicators of
+   its own (territories.pipeline.publishers) has a chunk too.
 2. Each `recompute_chunk` writes its aggregates under the run's id and marks its chunk done.
    The chunk that finds every chunk done claims the next step with a conditional UPDATE
    (`_after_chunks`: progress moves to 95 once, whoever else finishes at the same moment)
@@ -37,7 +38,7 @@ from territories.catalogue.models import Indicator
 from territories.choices import Aggregation, RunState
 from territories.maps import tasks as maps_tasks
 from territories.maps.models import MapLayer
-from territories.pipeline import frames, tasks
+from territories.pipeline import frames, publishers, tasks
 from territories.pipeline.aggregation import aggregate
 from territories.pipeline.models import AggregateValue, PipelineRun, RunChunk
 from territories.pipeline.selectors import published_run_forget
@@ -96,18 +97,23 @@ def recompute_start(*, run_id, job=None, inline=False):
     if not run.chunks.exists():
         indicator_ids = list(
             Indicator.objects.exclude(aggregation=Aggregation.NONE)
+            .filter(published_by="")
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         size = settings.RECOMPUTE_CHUNK_INDICATORS
+        chunks = [
+            RunChunk(run=run, indicator_ids=indicator_ids[i : i + size])
+            for i in range(0, len(indicator_ids), size)
+        ]
+        # Then one chunk per app that publishes indicators of its own (observatory).
+        chunks += [
+            RunChunk(run=run, indicator_ids=[], publisher=name) for name in publishers.registered()
+        ]
+        for number, chunk in enumerate(chunks, start=1):
+            chunk.number = number
         with transaction.atomic():
-            RunChunk.objects.bulk_create(
-                [
-                    RunChunk(run=run, number=number, indicator_ids=indicator_ids[i : i + size])
-                    for number, i in enumerate(range(0, len(indicator_ids), size), start=1)
-                ],
-                ignore_conflicts=True,
-            )
+            RunChunk.objects.bulk_create(chunks, ignore_conflicts=True)
             PipelineRun.objects.filter(pk=run_id).update(chunks_total=run.chunks.count())
     pending = list(run.chunks.filter(done_at__isnull=True).order_by("number"))
     if not pending:
@@ -136,12 +142,16 @@ def recompute_chunk(*, run_id, number, job=None, inline=False):
     chunk = RunChunk.objects.filter(run_id=run_id, number=number).first()
     if chunk is None or not PipelineRun.objects.filter(pk=run_id, state=RunState.RUNNING).exists():
         return {"skipped": True}
-    rows = aggregate(indicator_ids=chunk.indicator_ids)
+    if chunk.publisher:
+        indicator_ids, rows = publishers.published_values(chunk.publisher, run_id=run_id)
+    else:
+        indicator_ids = chunk.indicator_ids
+        rows = aggregate(indicator_ids=indicator_ids)
     with transaction.atomic():
-        AggregateValue.objects.filter(run_id=run_id, indicator_id__in=chunk.indicator_ids).delete()
+        AggregateValue.objects.filter(run_id=run_id, indicator_id__in=indicator_ids).delete()
         written = frames.aggregates_write(run_id, rows)
         RunChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
-            done_at=timezone.now(), values=written
+            done_at=timezone.now(), values=written, indicator_ids=indicator_ids
         )
     done = RunChunk.objects.filter(run_id=run_id, done_at__isnull=False).count()
     total = RunChunk.objects.filter(run_id=run_id).count()
