@@ -21,6 +21,30 @@ class Profession(models.Model):
     rome_version = models.CharField(_("ROME version"), max_length=10)
     appellation = models.CharField(_("ROME appellation"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # What the workforce indicators set it beside (observatory.indicators): the people it
+    # serves, for its density of staff, and the territory's need it answers (its portrait's
+    # « besoins / ressources » section). Slugs of the territories' catalogue, so that
+    # another région's catalogue in the same form serves too.
+    served_indicator = models.SlugField(
+        _("people served"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The catalogue's count of the people it serves (e.g. personnes-75-plus); "
+            "empty: the whole population."
+        ),
+    )
+    served_per = models.PositiveIntegerField(
+        _("per how many people served"),
+        default=10_000,
+        help_text=_("Its full-time equivalents are counted per this many people served."),
+    )
+    need_indicator = models.SlugField(
+        _("need it answers"),
+        max_length=80,
+        blank=True,
+        help_text=_("The catalogue's indicator of the need it answers (e.g. taux-pauvrete)."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -67,6 +67,16 @@ class Indicator(models.Model):
         _("may be negative"), default=False, help_text=_("A variation rather than a count.")
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    method = models.TextField(
+        _("method"),
+        blank=True,
+        help_text=_("How the value is computed, where the definition does not say it all."),
+    )
+    secrecy = models.TextField(
+        _("secrecy rule"),
+        blank=True,
+        help_text=_("The rule of statistical secrecy its values follow."),
+    )
     published_by = models.CharField(
         _("published by"),
         max_length=40,
