@@ -8,6 +8,10 @@ class ObservatoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from territories.portraits.sections import register_section
+
         from observatory import notifications
+        from observatory.needs.sections import territory_section, territory_section_audience
 
         notifications.register()
+        register_section(territory_section, audience=territory_section_audience)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("observatoire/", include("observatory.campaigns.urls")),
     path("observatoire/", include("observatory.returns.urls")),
     path("observatoire/", include("observatory.returns.upload_urls")),
+    path("observatoire/", include("observatory.secrecy.urls")),
 ]

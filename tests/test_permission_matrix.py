@@ -269,6 +269,7 @@ OBSERVATORY = [
     ("observatory:return_queue", admin_only()),
     ("observatory:campaign_list", admin_only()),
     ("observatory:campaign_create", admin_only()),
+    ("observatory:secrecy_audit", admin_only()),
     ("obs:campaign_detail", admin_only()),
     ("obs:campaign_edit", admin_only()),
     ("obs:campaign_invite", admin_only()),
