@@ -7,6 +7,7 @@ from observatory.demo import (
     demo_observatory_loaded,
     demo_observatory_remove,
 )
+from territories.pipeline.services import recompute_now
 
 
 class Command(BaseCommand):
@@ -32,14 +33,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Remove the demo observatory data (and nothing else), then stop.",
         )
+        parser.add_argument(
+            "--no-recompute",
+            action="store_true",
+            help="Do not recompute the indicators afterwards (the workforce indicators are "
+            "computed from the validated returns by the recompute).",
+        )
 
-    def handle(self, *args, seed, reset=False, remove=False, **options):
+    def handle(self, *args, seed, reset=False, remove=False, no_recompute=False, **options):
         if remove:
             counts = demo_observatory_remove()
             self.stdout.write(
                 "Demo observatory removed: {campaigns} campaigns, {establishments} "
                 "establishments, {organisations} organisations, {returns} returns.".format(**counts)
             )
+            self._recompute(no_recompute)
             return
         if not reset and demo_observatory_loaded():
             self.stdout.write(
@@ -59,3 +67,10 @@ class Command(BaseCommand):
         for year, statuses in counts["returns"].items():
             detail = ", ".join(f"{status} {n}" for status, n in statuses.items())
             self.stdout.write(f"  Campaign {year}: {sum(statuses.values())} returns ({detail}).")
+        self._recompute(no_recompute)
+
+    def _recompute(self, skipped):
+        if skipped:
+            return
+        run = recompute_now(reason="load_demo_observatory")
+        self.stdout.write(f"Recompute #{run.pk}: {run.get_state_display()}.")
