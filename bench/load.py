@@ -180,9 +180,22 @@ def prepare(*, fresh):
         manage("load_reference")
         manage("create_demo_accounts", capture=True)
         manage("load_territories", "data/paysdelaloire")
+        manage("load_observatory_reference", capture=True)
+        manage("load_demo_observatory", "--no-recompute", capture=True)
         manage("load_analyses")
         manage("load_demo_committees")
         manage("load_demo_resources")
+    campaigns = manage(
+        "shell",
+        "-c",
+        "from observatory.campaigns.models import Campaign; print(Campaign.objects.count())",
+        capture=True,
+    )
+    if int(campaigns.strip().splitlines()[-1]) == 0:
+        # Loaded before the observatory existed: its reference and demo (which recomputes).
+        print("Loading the observatory's demo…", flush=True)
+        manage("load_observatory_reference", capture=True)
+        manage("load_demo_observatory", capture=True)
     upcoming = manage(
         "shell",
         "-c",
