@@ -86,6 +86,8 @@ resource = (
 )
 committee = Committee.objects.filter(access="public").first()
 indicator = Indicator.objects.get(slug="taux-pauvrete")
+# A profession whose tension index is published: the observatory's dashboard for it.
+tension = Indicator.objects.filter(slug__startswith="metiers-indice-tension--").order_by("slug").first()
 thread = (
     Thread.objects.filter(committee=committee).order_by("-pk").first() if committee else None
 )
@@ -112,6 +114,9 @@ print(json.dumps({
     "meetings_committee": meeting.committee.get_absolute_url() if meeting else None,
     "indicator": indicator.get_absolute_url(),
     "api_territory": f"/api/v1/territories/{commune.pk}/",
+    "dashboard_profession": (
+        "/observatoire/?metier=" + tension.slug.split("--", 1)[1] if tension else None
+    ),
 }))
 """
 
@@ -139,6 +144,9 @@ def pages(found):
         "API territories (communes)": "/api/v1/territories/?level=commune",
         "API values (EPCI)": "/api/v1/values/?indicator=taux-pauvrete&level=epci&period=2021",
         "API territory": found["api_territory"],
+        "observatory dashboard": "/observatoire/",
+        "observatory dashboard (a profession)": found.get("dashboard_profession"),
+        "observatory dashboard CSV": "/observatoire/tableau-de-bord/export.csv",
     }
     return {name: path for name, path in listed.items() if path}
 

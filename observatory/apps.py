@@ -8,10 +8,9 @@ class ObservatoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from territories.portraits.sections import register_section
-
         from observatory import notifications
         from observatory.needs.sections import territory_section, territory_section_audience
+        from territories.portraits.sections import register_section
 
         notifications.register()
         register_section(territory_section, audience=territory_section_audience)

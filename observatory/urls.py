@@ -3,6 +3,7 @@ from django.urls import include, path
 app_name = "observatory"
 
 urlpatterns = [
+    path("observatoire/", include("observatory.dashboard.urls")),
     path("observatoire/", include("observatory.reference.urls")),
     path("observatoire/", include("observatory.establishments.urls")),
     path("observatoire/", include("observatory.campaigns.urls")),

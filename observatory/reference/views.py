@@ -1,17 +1,6 @@
 from django.shortcuts import render
-from django.utils import timezone
 
-from observatory.reference.selectors import current_campaign, reference_lists
-
-
-def home(request):
-    """The observatory's front page: what it is for, the campaign under way, and for each
-    person the parts of it they act on (their returns, their establishments, campaigns)."""
-    return render(
-        request,
-        "observatory/home.html",
-        {"campaign": current_campaign(timezone.localdate())},
-    )
+from observatory.reference.selectors import reference_lists
 
 
 def profession_list(request):
