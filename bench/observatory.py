@@ -184,6 +184,11 @@ def generate(employers, professions_count, years):
         )
         for i, organisation in enumerate(organisations)
     )
+    # An employer employs some of the professions, not all: the common ones often, the rare
+    # ones (directors of large services, mediators…) seldom — so that small cells, and
+    # statistical secrecy, appear as in a real survey.
+    frequency = np.linspace(0.9, 0.15, len(professions))
+    employs = rng.random((len(establishments), len(professions))) < frequency
     first = date.today().year - years
     for year in range(first, first + years):
         campaign = Campaign.objects.create(
@@ -201,7 +206,11 @@ def generate(employers, professions_count, years):
                 ReturnVersion(
                     return_obj=r,
                     number=1,
-                    lines={p.code: figures(rng, sizes[i, j]) for j, p in enumerate(professions)},
+                    lines={
+                        p.code: figures(rng, sizes[i, j])
+                        for j, p in enumerate(professions)
+                        if employs[i, j]
+                    },
                 )
                 for i, r in enumerate(returns)
             ),
