@@ -6,8 +6,9 @@ Production settings (DEBUG off), PostgreSQL (LOAD_DATABASE_URL, default database
 `cohesion_load`, created and loaded with the region on first use; --fresh rebuilds it), Redis
 (LOAD_REDIS_URL, default db 9), gunicorn with 2 workers and a Celery worker. wrk (Debian's
 package) drives 20 concurrent connections on each page for --duration seconds, anonymous and
-logged in (the demo association member). The pages include the regional agenda of meetings,
-the public demo meeting's page (places held and a waiting list) and its committee's page, which
+logged in (the demo association member; its delegate for the association's benchmark). The
+pages include the regional agenda of meetings, the public demo meeting's page (places held
+and a waiting list) and its committee's page, which
 lists its meetings: the demo committees' loader makes them, and is run again when the database
 holds no upcoming demo meeting (loaded before meetings existed, or long ago). The floor is the
 smallest Django application, one view answering « ok » (bench/floor.py), under the same
@@ -53,7 +54,10 @@ ENV = {
 }
 RESULT = re.compile(r"RESULT (.*)")
 # Pages for a logged-in person only (a visitor is sent to the login page).
-LOGGED_IN_ONLY = {"notifications"}
+LOGGED_IN_ONLY = {"notifications", "observatory benchmark"}
+# Pages read as the demo association's delegate (an organisation's benchmark is private to
+# its people) rather than as its admin, the member whose session the others use.
+AS_DELEGATE = {"observatory benchmark"}
 
 # What the shell prints for the pages: paths that depend on the loaded data.
 DISCOVER = """
@@ -61,7 +65,7 @@ import json
 from django.db.models import Count
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from portal.accounts.models import User
+from portal.accounts.models import Organisation, User
 from django.urls import reverse
 from portal.committees.forums.models import Thread
 from portal.committees.meetings.models import Meeting
@@ -69,12 +73,23 @@ from portal.committees.models import Committee
 from portal.knowledge.models import Resource
 from territories.models import Indicator, MapLayer, Territory
 
+def session_of(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session
+
+
 member = User.objects.get(email="membre@cohesion.example")
-session = SessionStore()
-session[SESSION_KEY] = str(member.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-session.create()
+session = session_of(member)
+# The demo association's delegate, and its benchmark (its establishments have returns).
+delegate = User.objects.filter(email="coordination@cohesion.example").first()
+benchmarked = (
+    Organisation.objects.filter(memberships__user=delegate, establishments__isnull=False).first()
+    if delegate else None
+)
 commune = Territory.objects.filter(level="commune").order_by("-population").first()
 layer = MapLayer.objects.filter(level="commune").order_by("-period", "indicator__slug").first()
 # A resource as its readers see it: not one the member's organisation owns (its owners get
@@ -114,6 +129,10 @@ print(json.dumps({
     "meetings_committee": meeting.committee.get_absolute_url() if meeting else None,
     "indicator": indicator.get_absolute_url(),
     "api_territory": f"/api/v1/territories/{commune.pk}/",
+    "delegate_session": session_of(delegate).session_key if benchmarked else None,
+    "benchmark": (
+        reverse("observatory:benchmark", args=[benchmarked.slug]) if benchmarked else None
+    ),
     "dashboard_profession": (
         "/observatoire/?metier=" + tension.slug.split("--", 1)[1] if tension else None
     ),
@@ -147,6 +166,7 @@ def pages(found):
         "observatory dashboard": "/observatoire/",
         "observatory dashboard (a profession)": found.get("dashboard_profession"),
         "observatory dashboard CSV": "/observatoire/tableau-de-bord/export.csv",
+        "observatory benchmark": found.get("benchmark"),
     }
     return {name: path for name, path in listed.items() if path}
 
@@ -324,7 +344,10 @@ def main():
     try:
         wait_until_up(PORT, "/healthz")
         for name, path in chosen.items():
-            for who, who_cookie in (("anonymous", None), ("logged in", cookie)):
+            logged_in = cookie
+            if name in AS_DELEGATE:
+                logged_in = f"sessionid={found['delegate_session']}"
+            for who, who_cookie in (("anonymous", None), ("logged in", logged_in)):
                 if who == "anonymous" and name in LOGGED_IN_ONLY:
                     continue
                 status = status_of(PORT, path, who_cookie)

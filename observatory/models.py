@@ -1,3 +1,4 @@
+from observatory.benchmark.models import BenchmarkGroup, BenchmarkPosition
 from observatory.campaigns.models import Campaign, CampaignReminder
 from observatory.establishments.models import Establishment
 from observatory.reference.models import CoherenceRule, EmployerKind, Profession, Sector
@@ -11,6 +12,8 @@ from observatory.returns.models import (
 from observatory.secrecy.models import SecrecyAudit
 
 __all__ = [
+    "BenchmarkGroup",
+    "BenchmarkPosition",
     "Campaign",
     "CampaignReminder",
     "CoherenceRule",

@@ -55,3 +55,9 @@ rules.add_perm("observatory.view_establishments", is_organisation_member | is_ad
 # the views ask it of the rules themselves (rules.has_perm), since Django lets superusers
 # pass any has_perm: the administrators who validate the figures do not write them.
 rules.add_perm("observatory.view_all_returns", is_administrator)
+
+
+# --- An employer's benchmark (observatory/benchmark/) ---
+# Private to its organisation: its delegates and admins read it, as do the portal's
+# administrators, who read its establishments and returns too.
+rules.add_perm("observatory.view_benchmark", is_organisation_member | is_administrator)

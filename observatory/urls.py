@@ -10,4 +10,5 @@ urlpatterns = [
     path("observatoire/", include("observatory.returns.urls")),
     path("observatoire/", include("observatory.returns.upload_urls")),
     path("observatoire/", include("observatory.secrecy.urls")),
+    path("observatoire/", include("observatory.benchmark.urls")),
 ]

@@ -286,6 +286,9 @@ OBSERVATORY = [
     ("obs:return_template", {**logged_in(403), "member": 200, "org_admin": 200, "admin": 200}),
     ("obs:return_upload", {**logged_in(403), "member": 200, "org_admin": 200}),
     ("obs:api_returns", {**everyone(200), "visitor": 401}),
+    # An organisation's benchmark: its people, and the portal's administrators.
+    ("obs:benchmark", {**logged_in(403), "member": 200, "org_admin": 200, "admin": 200}),
+    ("obs:benchmark_report", {**logged_in(403), "member": 200, "org_admin": 200, "admin": 200}),
 ]
 MATRIX += OBSERVATORY
 
@@ -351,6 +354,8 @@ def observatory_url(name, *, organisation, member):
         ),
         "return_upload": lambda: reverse(f"observatory:{page}", args=[2025, organisation.slug]),
         "api_returns": lambda: "/api/v1/observatoire/declarations/",
+        "benchmark": lambda: reverse(f"observatory:{page}", args=[organisation.slug]),
+        "benchmark_report": lambda: reverse(f"observatory:{page}", args=[organisation.slug]),
     }
     for same in ("campaign_edit", "campaign_invite", "campaign_completeness"):
         by_page[same] = by_page["campaign_detail"]

@@ -35,6 +35,7 @@
   var form = root.querySelector(".explorer-controls");
   var fields = {
     indicator: form.querySelector("#map-indicator"),
+    detail: form.querySelector("#map-detail"),
     level: form.querySelector("#map-level"),
     period: form.querySelector("#map-period"),
     method: form.querySelector("#map-method"),
@@ -43,6 +44,10 @@
   };
   var periodOutput = form.querySelector("#map-period-output");
   var breaksField = form.querySelector("#map-breaks-field");
+  var detailField = form.querySelector("#map-detail-field");
+  var detailLabel = form.querySelector("#map-detail-label");
+  var levelNote = form.querySelector("#map-level-note");
+  var allDetails = fields.detail.options[0].text;
   var message = form.querySelector(".explorer-message");
   var legend = root.querySelector(".legend");
   var legendSource = root.querySelector(".legend-source");
@@ -79,8 +84,31 @@
 
   function periodsOf() { return (indicators[state.indicator].levels[state.level] || []); }
 
+  // A headline indicator's details (e.g. per profession) are offered in a second select,
+  // labelled by its dimension; the state names the indicator shown, headline or detail.
+  function headlineOf(slug) { return (indicators[slug] && indicators[slug].variant_of) || slug; }
+  var detailsShown = headlineOf(state.indicator);
+
+  function syncDetails() {
+    var headline = headlineOf(state.indicator);
+    fields.indicator.value = headline;
+    if (headline !== detailsShown) {
+      var details = options.indicators.filter(function (indicator) { return indicator.variant_of === headline; });
+      fields.detail.textContent = "";
+      fields.detail.appendChild(new Option(allDetails, ""));
+      details.forEach(function (detail) { fields.detail.appendChild(new Option(detail.variant_label || detail.name, detail.slug)); });
+      detailLabel.textContent = indicators[headline].dimension || T.detail;
+      detailField.hidden = !details.length;
+      fields.detail.disabled = !details.length;
+      detailsShown = headline;
+    }
+    fields.detail.value = state.indicator === headline ? "" : state.indicator;
+  }
+
   function syncControls() {
+    syncDetails();
     var indicator = indicators[state.indicator];
+    levelNote.hidden = !(indicator.levels.epci && !indicator.levels.commune);
     Array.prototype.forEach.call(fields.level.options, function (option) {
       option.disabled = !indicator.levels[option.value];
     });
@@ -318,6 +346,7 @@
   form.addEventListener("change", function (event) {
     var target = event.target;
     if (target === fields.indicator) { state.indicator = target.value; }
+    if (target === fields.detail) { state.indicator = target.value || fields.indicator.value; }
     if (target === fields.level) { state.level = target.value; map._cohesionFitted = false; }
     if (target === fields.period) { state.period = nearestPeriod(Number(target.value)); }
     if (target === fields.method) { state.method = target.value; }
@@ -331,7 +360,7 @@
       }
       state.breaks = checked[0];
     }
-    if (target === fields.indicator || target === fields.level || target === fields.period) { load(); return; }
+    if (target === fields.indicator || target === fields.detail || target === fields.level || target === fields.period) { load(); return; }
     syncControls();
     message.textContent = "";
     draw();

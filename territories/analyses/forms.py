@@ -1,5 +1,8 @@
 """Forms of the analysts' pages: composite index builder, typology definition, labels."""
 
+import itertools
+from operator import attrgetter
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +13,29 @@ from territories.choices import ClusteringMethod, Level, Normalisation, Polarity
 
 
 def indicator_choices():
-    return Indicator.objects.order_by("theme", "name")
+    return Indicator.objects.headlines_first()
+
+
+class IndicatorChoiceIterator(forms.models.ModelChoiceIterator):
+    """Indicators grouped by theme, each theme's headline indicators before the details
+    (whose names are complete: « Taux de vacance — Aide à domicile »)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset
+        if not queryset._prefetch_related_lookups:
+            queryset = queryset.iterator()
+        for theme, indicators in itertools.groupby(queryset, key=attrgetter("theme")):
+            yield (theme, [self.choice(indicator) for indicator in indicators])
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):
+    iterator = IndicatorChoiceIterator
 
 
 class ComponentForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    indicator = IndicatorChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
     period = forms.IntegerField(label=_("Period (year)"), min_value=1900, max_value=2100)
     weight = forms.FloatField(label=_("Weight"))
     reverse = forms.BooleanField(
@@ -27,7 +48,7 @@ class ComponentForm(forms.Form):
 
 
 class VariableForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    indicator = IndicatorChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
     period = forms.IntegerField(label=_("Period (year)"), min_value=1900, max_value=2100)
 
     def __init__(self, *args, **kwargs):

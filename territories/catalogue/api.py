@@ -1,5 +1,6 @@
 """Read API of the catalogue and of values: indicators, values across levels, downloads."""
 
+import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 
 from territories.catalogue import exports, selectors
 from territories.catalogue.models import Indicator
-from territories.choices import Level
+from territories.choices import Level, ValueStatus
 from territories.geography.models import Territory
 from territories.pipeline.models import PipelineRun
 from territories.pipeline.selectors import published_run_id
@@ -18,6 +19,7 @@ from territories.pipeline.selectors import published_run_id
 class IndicatorSerializer(serializers.ModelSerializer):
     denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    variant_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
@@ -37,14 +39,39 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "decimals",
             "min_coverage",
             "min_count",
+            "variant_of",
+            "dimension",
+            "variant_label",
+            "method",
+            "secrecy",
         ]
 
 
+class IndicatorFilter(django_filters.FilterSet):
+    headline = django_filters.ChoiceFilter(
+        choices=[("1", "headline indicators only"), ("0", "details only")],
+        method="filter_headline",
+        label="1: headline indicators only; 0: the details of headline indicators",
+    )
+    variant_of = django_filters.CharFilter(
+        field_name="variant_of__slug", label="The details of this indicator (slug)"
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["theme", "aggregation", "polarity", "headline", "variant_of"]
+
+    def filter_headline(self, queryset, name, value):
+        return queryset.filter(variant_of__isnull=value == "1")
+
+
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Indicator.objects.select_related("denominator", "numerator").order_by("slug")
+    queryset = Indicator.objects.select_related("denominator", "numerator", "variant_of").order_by(
+        "slug"
+    )
     serializer_class = IndicatorSerializer
     lookup_field = "slug"
-    filterset_fields = ["theme", "aggregation", "polarity"]
+    filterset_class = IndicatorFilter
     pagination_class = None
 
 
@@ -129,6 +156,7 @@ class ValuesView(APIView):
 
     def _csv(self, rows, indicator):
         run = PipelineRun.objects.filter(pk=published_run_id()).first()
+        labels = dict(ValueStatus.choices)
         return exports.csv_response(
             comments=[
                 f"Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
@@ -144,6 +172,7 @@ class ValuesView(APIView):
                 "valeur",
                 "statut",
                 "couverture",
+                "libelle_statut",
             ],
             rows=(
                 (
@@ -155,6 +184,7 @@ class ValuesView(APIView):
                     row["value"],
                     row["status"],
                     round(row["coverage"], 4),
+                    str(labels.get(row["status"], row["status"])),
                 )
                 for row in rows
             ),

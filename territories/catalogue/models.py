@@ -1,11 +1,31 @@
 """The indicator catalogue and the values imported for territories."""
 
 from django.db import models
+from django.db.models import Case, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from territories.choices import Aggregation, Polarity, ValueStatus
 from territories.geography.models import Territory
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def headlines(self):
+        """Indicators that detail no other: those the catalogue, portraits and comparisons list
+        (their details are reached from them)."""
+        return self.filter(variant_of__isnull=True)
+
+    def headlines_first(self):
+        """By theme, each theme's headline indicators before the details (those by their
+        headline, then by the value of its dimension): the order of indicator choices."""
+        return self.order_by(
+            "theme",
+            Case(When(variant_of__isnull=True, then=Value(0)), default=Value(1)),
+            Coalesce("variant_of__name", "name"),
+            "variant_label",
+            "name",
+        )
 
 
 class Indicator(models.Model):
@@ -108,6 +128,8 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("For a detail: the value of its dimension, e.g. a profession."),
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")

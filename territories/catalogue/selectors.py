@@ -9,16 +9,28 @@ from territories.geography.models import Territory
 from territories.pipeline.models import AggregateValue
 from territories.pipeline.selectors import published_run_id
 
+KNOWN = (ValueStatus.OK, ValueStatus.PARTIAL)
 
-def territory_values(*, territory):
-    """Every indicator value of one territory, newest period first, as plain rows."""
+
+def shown(value, status):
+    """A value as readers may see it: none unless it is known (a secret cell published with
+    its number keeps it to itself)."""
+    return value if status in KNOWN else None
+
+
+def territory_values(*, territory, headlines=False):
+    """Every indicator value of one territory, newest period first, as plain rows; with
+    `headlines`, those of headline indicators only (not their details)."""
+    wanted = {"indicator__variant_of__isnull": True} if headlines else {}
     if territory.level == Level.COMMUNE:
-        queryset = IndicatorValue.objects.filter(territory=territory).select_related("indicator")
+        queryset = IndicatorValue.objects.filter(territory=territory, **wanted).select_related(
+            "indicator"
+        )
         rows = [
             {
                 "indicator": value.indicator,
                 "period": value.period,
-                "value": value.value,
+                "value": shown(value.value, value.status),
                 "status": value.status,
                 "coverage": 1.0 if value.status == ValueStatus.OK else 0.0,
                 "members": 1,
@@ -30,13 +42,13 @@ def territory_values(*, territory):
         rows = []
     # Aggregates, and for communes what the pipeline computed for them (composite indexes).
     queryset = AggregateValue.objects.filter(
-        run_id=published_run_id(), territory=territory
+        run_id=published_run_id(), territory=territory, **wanted
     ).select_related("indicator")
     rows += [
         {
             "indicator": value.indicator,
             "period": value.period,
-            "value": value.value,
+            "value": shown(value.value, value.status),
             "status": value.status,
             "coverage": value.coverage,
             "members": value.members,
@@ -50,6 +62,20 @@ def territory_values(*, territory):
 
 def indicator_catalogue():
     return Indicator.objects.select_related("denominator", "numerator").order_by("theme", "name")
+
+
+def indicator_headlines():
+    """The catalogue's list: headline indicators, each with how many details it has."""
+    return (
+        Indicator.objects.headlines()
+        .annotate(detail_count=Count("variants"))
+        .order_by("theme", "name")
+    )
+
+
+def indicator_details(*, indicator):
+    """The details of a headline indicator, by the value of their dimension."""
+    return indicator.variants.order_by("variant_label", "name")
 
 
 def values_table(*, indicator=None, level=None, period=None, territory_code=None):
@@ -87,6 +113,7 @@ def values_table(*, indicator=None, level=None, period=None, territory_code=None
             "territory__code", "indicator__slug", "period"
         ):
             row.setdefault("coverage", 1.0 if row["status"] == ValueStatus.OK else 0.0)
+            row["value"] = shown(row["value"], row["status"])
             rows.append(row)
     return rows
 

@@ -7,14 +7,15 @@ from territories.catalogue.models import Indicator
 
 
 def indicator_list(request):
+    # Details are listed on their headline's sheet: ~190 workforce rows would bury the rest.
     return render(
-        request, "territories/indicator_list.html", {"indicators": selectors.indicator_catalogue()}
+        request, "territories/indicator_list.html", {"indicators": selectors.indicator_headlines()}
     )
 
 
 def indicator_detail(request, slug):
     indicator = get_object_or_404(
-        Indicator.objects.select_related("denominator", "numerator"), slug=slug
+        Indicator.objects.select_related("denominator", "numerator", "variant_of"), slug=slug
     )
     return render(
         request,
@@ -22,6 +23,9 @@ def indicator_detail(request, slug):
         {
             "indicator": indicator,
             # Computed only when the kept fragment misses (portal.pagecache).
-            "kept_context": lambda: {"communes": selectors.commune_coverage(indicator=indicator)},
+            "kept_context": lambda: {
+                "communes": selectors.commune_coverage(indicator=indicator),
+                "details": selectors.indicator_details(indicator=indicator),
+            },
         },
     )

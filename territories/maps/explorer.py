@@ -7,7 +7,7 @@ import bisect
 from django.utils.translation import gettext as _
 
 from territories.catalogue.models import Indicator
-from territories.choices import ClassificationMethod, Level
+from territories.choices import ClassificationMethod, Level, ValueStatus
 from territories.maps.classification import CLASS_COUNTS
 from territories.maps.forms import ExplorerForm
 from territories.maps.layers import MAP_LEVELS
@@ -16,7 +16,12 @@ from territories.pipeline.selectors import published_run_id
 
 
 def options():
-    """What the explorer offers: indicators with their levels and periods in the last run."""
+    """What the explorer offers: indicators with their levels (finest first) and periods in
+    the last run, headline indicators before their details.
+
+    A detail names its headline (`variant_of`) when the headline has maps too: the explorer
+    then offers it in a second select, labelled by the headline's `dimension`.
+    """
     available = {}
     for slug, level, period in MapLayer.objects.filter(run_id=published_run_id()).values_list(
         "indicator__slug", "level", "period"
@@ -30,9 +35,18 @@ def options():
             "unit": i.unit,
             "polarity": i.polarity,
             "decimals": i.decimals,
-            "levels": {lvl: sorted(periods) for lvl, periods in available.get(i.slug, {}).items()},
+            "levels": {
+                level: sorted(available[i.slug][level])
+                for level in MAP_LEVELS
+                if level in available[i.slug]
+            },
+            "variant_of": i.variant_of.slug
+            if i.variant_of and i.variant_of.slug in available
+            else None,
+            "dimension": i.dimension,
+            "variant_label": i.variant_label,
         }
-        for i in Indicator.objects.order_by("theme", "name")
+        for i in Indicator.objects.select_related("variant_of").headlines_first()
         if i.slug in available
     ]
     return {
@@ -43,11 +57,34 @@ def options():
     }
 
 
-def state_from(params):
+def state_from(params, *, offered=None):
     """(state, errors): a state always usable, and what was wrong in the parameters (a dict
-    or a QueryDict of the permalink's parameters), checked by ExplorerForm."""
-    form = ExplorerForm(params, catalogue={i["slug"]: i for i in options()["indicators"]})
+    or a QueryDict of the permalink's parameters), checked by ExplorerForm. `offered` is
+    what options() returned, when the caller has it already."""
+    offered = offered or options()
+    form = ExplorerForm(params, catalogue={i["slug"]: i for i in offered["indicators"]})
     return form.state(), form.error_list()
+
+
+def choice(offered, state):
+    """What the explorer's selects show for a state: the indicators of the first select
+    (headlines, and details whose headline has no map), the one chosen there, its details
+    with the one chosen ("" for all of them) and the dimension naming them, and the levels
+    where the chosen indicator has a map."""
+    by_slug = {i["slug"]: i for i in offered["indicators"]}
+    current = by_slug.get(state["indicator"])
+    headline = (current["variant_of"] or current["slug"]) if current else None
+    levels = list(current["levels"]) if current else []
+    return {
+        "headlines": [i for i in offered["indicators"] if not i["variant_of"]],
+        "headline": headline,
+        "details": [i for i in offered["indicators"] if headline and i["variant_of"] == headline],
+        "detail": current["slug"] if current and current["variant_of"] else "",
+        "dimension": by_slug[headline]["dimension"] if headline else "",
+        "levels": levels,
+        # Values that start at the EPCI level (published ones): the page says so.
+        "from_epci": Level.EPCI in levels and Level.COMMUNE not in levels,
+    }
 
 
 def bounds_for(document, state):
@@ -66,6 +103,7 @@ def classified_rows(document, state, names=None):
     rows = []
     names = names or {}
     for code, (value, status, coverage, rank) in sorted(document["values"].items()):
+        value = value if status in (ValueStatus.OK, ValueStatus.PARTIAL) else None
         klass = None
         if value is not None and bounds:
             klass = min(bisect.bisect_left(bounds, value), len(bounds) - 1) + 1
@@ -118,6 +156,10 @@ def labels():
         "breaks_order": _("Manual bounds must be in increasing order."),
         "breaks_count": _("At most 6 manual bounds (7 classes)."),
         "breaks_range": _("Manual bounds must lie between %(min)s and %(max)s."),
+        "detail": _("Detail"),
+        "from_epci": _(
+            "This indicator's values start at the EPCI level: there is none for communes."
+        ),
     }
 
 

@@ -40,14 +40,22 @@ def parse_breaks(text):
 
 
 class ExplorerForm(forms.Form):
-    """indicateur, niveau, periode, methode, classes and bornes, as a permalink holds them.
+    """indicateur, detail, niveau, periode, methode, classes and bornes, as a permalink holds
+    them.
 
     `catalogue` maps each indicator with maps in the published run to its levels and their
-    periods ({slug: {"levels": {level: [periods]}}}). A parameter left out takes its default
-    value; one given but wrong is an error, and the state falls back to a usable value.
+    periods, and a detail to its headline ({slug: {"levels": {level: [periods]},
+    "variant_of": slug or None}}). A parameter left out takes its default value; one given
+    but wrong is an error, and the state falls back to a usable value.
+
+    `detail` is what the explorer's second select sends without script: one of the details
+    of `indicateur` (a permalink may also name a detail as `indicateur` itself). A detail of
+    another indicator, which the form sends when only the first select was changed, is left
+    out without an error.
     """
 
     indicateur = forms.CharField(required=False, strip=False)
+    detail = forms.CharField(required=False, strip=False)
     niveau = forms.CharField(required=False, strip=False)
     periode = forms.CharField(required=False, strip=False)
     methode = forms.CharField(required=False, strip=False)
@@ -61,12 +69,15 @@ class ExplorerForm(forms.Form):
     def _given(self, name, default):
         return self.cleaned_data[name] if name in self.data else default
 
-    def _indicator(self):
+    def _headline(self):
         if self.cleaned_data.get("indicateur") in self.catalogue:
             return self.cleaned_data["indicateur"]
         if DEFAULT["indicator"] in self.catalogue:
             return DEFAULT["indicator"]
         return next(iter(self.catalogue), None)
+
+    def _indicator(self):
+        return self.cleaned_data.get("detail") or self._headline()
 
     def _levels(self):
         slug = self._indicator()
@@ -84,10 +95,25 @@ class ExplorerForm(forms.Form):
             raise ValidationError(_("Unknown indicator “%(value)s”.") % {"value": slug[:80]})
         return slug
 
+    def clean_detail(self):
+        slug = self._given("detail", "")
+        if not slug:
+            return ""
+        if slug not in self.catalogue:
+            raise ValidationError(_("Unknown indicator “%(value)s”.") % {"value": slug[:80]})
+        return slug if self.catalogue[slug].get("variant_of") == self._headline() else ""
+
     def clean_niveau(self):
         level = self._given("niveau", DEFAULT["level"])
         levels = self._levels()
         if levels and level not in levels and "niveau" in self.data:
+            if level == Level.COMMUNE and Level.EPCI in levels:
+                raise ValidationError(
+                    _(
+                        "This indicator's values start at the EPCI level: there is none for "
+                        "communes."
+                    )
+                )
             raise ValidationError(
                 _("This indicator has no map at level “%(value)s”.") % {"value": level[:40]}
             )

@@ -25,8 +25,9 @@ from territories.pipeline.selectors import published_run_id
 
 MAP_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT]
 # Part of every layer's fingerprint: change it when layer_document() or the classification
-# changes, so that no layer computed the old way is reused.
-LAYER_FORMAT = 2
+# changes, so that no layer computed the old way is reused. 3: a value not known (secret,
+# withheld…) is written null, whatever number its source gave.
+LAYER_FORMAT = 3
 
 
 def _layer_rows(run_id, level):
@@ -181,8 +182,13 @@ def layer_document(*, indicator, level, period, periods, rows, codes, run):
     for tid, (value, status, coverage) in rows.items():
         if tid not in codes:
             continue
+        # A secret cell may be published with its number (territories.pipeline.publishers):
+        # only known values leave the server.
+        known_value = status in (ValueStatus.OK, ValueStatus.PARTIAL)
         values[codes[tid]] = [
-            None if value is None or (isinstance(value, float) and math.isnan(value)) else value,
+            None
+            if not known_value or value is None or (isinstance(value, float) and math.isnan(value))
+            else value,
             status,
             round(coverage or 0.0, 4),
             ranks.get(tid),

@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import condition, require_GET
 
 from territories.catalogue import exports
-from territories.choices import Level
+from territories.choices import Level, ValueStatus
 from territories.geography.models import Territory
 from territories.maps import explorer
 from territories.maps import stored as stored_layers
@@ -103,11 +103,22 @@ def layer_image(request, slug, level, period):
 
 def explorer_page(request):
     def page():
-        state, errors = explorer.state_from(request.GET)
+        offered = explorer.options()
+        state, errors = explorer.state_from(request.GET, offered=offered)
+        choice = explorer.choice(offered, state)
+        epci_url = None
+        if request.GET.get("niveau") == Level.COMMUNE and choice["from_epci"]:
+            # Values that start at the EPCI level (published ones): one click to their map.
+            params = request.GET.copy()
+            params["niveau"] = Level.EPCI
+            params["periode"] = state["period"]
+            epci_url = f"{request.path}?{params.urlencode()}"
         return {
             "state": state,
             "errors": errors,
-            "options": explorer.options(),
+            "options": offered,
+            "choice": choice,
+            "epci_url": epci_url,
             "labels": explorer.labels(),
             "tiles_url": settings.MAP_TILES_URL,
         }
@@ -148,10 +159,23 @@ def export(request, fmt):
     name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}.{fmt}"
     if fmt == "csv":
         columns = ("code", "name", "value", "status", "coverage", "rank", "class")
+        labels = dict(ValueStatus.choices)
         return exports.csv_response(
             comments=[f"{k}: {v}" for k, v in parameters.items()],
-            columns=["code", "nom", "valeur", "statut", "couverture", "rang", "classe"],
-            rows=([row[k] for k in columns] for row in rows),
+            columns=[
+                "code",
+                "nom",
+                "valeur",
+                "statut",
+                "couverture",
+                "rang",
+                "classe",
+                "libelle_statut",
+            ],
+            rows=(
+                [row[k] for k in columns] + [str(labels.get(row["status"], row["status"]))]
+                for row in rows
+            ),
             filename=name,
         )
     boundaries = LayerGeometry.objects.filter(level=state["level"]).only("content").first()

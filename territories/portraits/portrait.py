@@ -68,6 +68,7 @@ def class_means(members, level):
         queryset = AggregateValue.objects.filter(
             run_id=published_run_id(), territory_id__in=members, status__in=KNOWN
         )
+    queryset = queryset.filter(indicator__variant_of__isnull=True)
     return {
         (row["indicator_id"], row["period"]): row["mean"]
         for row in queryset.values("indicator_id", "period").annotate(mean=Avg("value"))
@@ -75,12 +76,15 @@ def class_means(members, level):
 
 
 def portrait(territory):
-    """Rows per indicator: latest value beside references, and the series over periods."""
-    rows = territory_values(territory=territory)
+    """Rows per headline indicator (details, e.g. per profession, are on its sheet and map):
+    latest value beside references, and the series over periods."""
+    rows = territory_values(territory=territory, headlines=True)
     departement, region = reference_territories(territory)
     references = {
-        "departement": _by_key(territory_values(territory=departement)) if departement else {},
-        "region": _by_key(territory_values(territory=region)) if region else {},
+        "departement": _by_key(territory_values(territory=departement, headlines=True))
+        if departement
+        else {},
+        "region": _by_key(territory_values(territory=region, headlines=True)) if region else {},
     }
     klass = typology_class(territory)
     means = class_means(klass["members"], territory.level) if klass else {}
@@ -125,8 +129,8 @@ def _value(row):
 
 
 def compare(territories):
-    """The latest value of every indicator for up to four territories, side by side."""
-    columns = [_by_key(territory_values(territory=t)) for t in territories]
+    """The latest value of every headline indicator for up to four territories, side by side."""
+    columns = [_by_key(territory_values(territory=t, headlines=True)) for t in territories]
     latest = {}
     for column in columns:
         for (indicator_id, period), row in column.items():

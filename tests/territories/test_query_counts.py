@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from territories.catalogue.models import Indicator
 from territories.geography.models import Territory
 from territories.imports.models import DataImport
 from territories.pipeline import services as pipeline
@@ -56,4 +57,41 @@ def test_list_pages_have_a_constant_number_of_queries(client, cast, small_geogra
     grow(small_geography, 0, 3)
     small = count(client, path)
     grow(small_geography, 3, 30)
+    assert count(client, path) == small
+
+
+def detail(headline, number):
+    return Indicator.objects.create(
+        slug=f"{headline.slug}--{number}",
+        name=f"{headline.name} — métier {number}",
+        definition="Un détail.",
+        unit="%",
+        theme=headline.theme,
+        source=headline.source,
+        source_vintage="2024",
+        published_by="test",
+        variant_of=headline,
+        variant_label=f"Métier {number}",
+    )
+
+
+@pytest.mark.parametrize("path", ["/indicateurs/", "/indicateurs/test-vacance/"])
+def test_the_catalogue_reads_as_many_queries_with_more_details(client, catalogue, path):
+    headline = Indicator.objects.create(
+        slug="test-vacance",
+        name="Taux de vacance",
+        definition="Des postes vacants.",
+        unit="%",
+        theme="Métiers",
+        source="Enquête",
+        source_vintage="2024",
+        published_by="test",
+        dimension="Métier",
+    )
+    for number in range(2):
+        detail(headline, number)
+    count(client, path)  # what a first request reads once
+    small = count(client, path)
+    for number in range(2, 32):
+        detail(headline, number)
     assert count(client, path) == small

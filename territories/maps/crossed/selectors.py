@@ -127,6 +127,7 @@ def _region_values(x, y, period_x, period_y):
         territory__level=Level.REGION,
         indicator__in=[x, y],
         period__in={period_x, period_y},
+        status__in=[ValueStatus.OK, ValueStatus.PARTIAL],  # never a secret cell's number
         value__isnull=False,
     ).values_list("indicator_id", "period", "value")
     found = {(indicator, period): value for indicator, period, value in rows}

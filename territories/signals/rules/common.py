@@ -44,8 +44,12 @@ class SignalData:
             territory__level=Level.COMMUNE,
         ).values_list("indicator_id", "territory_id", "period", "value")
         # Aggregates of this run, and what it computed for communes (composite indexes).
+        # Known ones only: a secret cell may be published with its number (publishers).
         aggregates = AggregateValue.objects.filter(
-            run_id=run_id, indicator_id__in=ids, value__isnull=False
+            run_id=run_id,
+            indicator_id__in=ids,
+            status__in=[ValueStatus.OK, ValueStatus.PARTIAL],
+            value__isnull=False,
         ).values_list("indicator_id", "territory_id", "period", "value")
         for rows in (communes, aggregates):
             for indicator_id, territory_id, period, value in rows.iterator(chunk_size=5000):

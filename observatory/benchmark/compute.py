@@ -1,0 +1,336 @@
+"""The benchmark's groups and each establishment's place in them, computed at recompute time
+from the validated figures (observatory.indicators.contributions) and stored for the run:
+requests read them and compute nothing.
+
+An establishment is compared with two groups each year:
+
+- similar employers: the establishments of the same sector, in the same département, whose
+  total headcount (every profession it declared) falls in the same size band;
+- its territory: every establishment of the same EPCI.
+
+Within a group, for each profession (and all professions together) and each measure, the
+distribution is that of the establishments' own values, each computed from its own figures
+with the indicators' formulas (observatory.benchmark.figures). A comparison is shown only
+where at least MIN_OTHER_EMPLOYERS employers besides the establishment's own organisation
+give a value and no employer holds more than MAX_SHARE of the headcount of those giving
+one; otherwise the page says the group is too small (secret statistique). Only quartiles
+and a rounded percentile leave the server, never a member's value.
+"""
+
+import time
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+
+from observatory.benchmark.figures import measure_values, validated_contributions
+from observatory.benchmark.models import BenchmarkGroup, BenchmarkKind, BenchmarkPosition, SizeBand
+from observatory.indicators.definitions import ALL_PROFESSIONS, MEASURES
+from observatory.returns.fields import NAMES
+from territories.choices import RunState
+from territories.pipeline.models import PipelineRun
+
+MIN_OTHER_EMPLOYERS = 5
+MAX_SHARE = 0.85
+# An establishment's density of staff per inhabitant means nothing, and the tension index
+# standardises published cells, not establishments: the benchmark leaves them out.
+MEASURE_SLUGS = tuple(m.slug for m in MEASURES if m.slug not in ("densite-etp", "indice-tension"))
+# Upper bounds of the size bands (total headcount), in order.
+BANDS = ((10, SizeBand.UNDER_10), (50, SizeBand.FROM_10), (250, SizeBand.FROM_50))
+STORED_DECIMALS = 4
+
+# Where an establishment's value stands against its group's quartiles.
+LOWEST, SECOND, MEDIAN, THIRD, HIGHEST = "lowest", "second", "median", "third", "highest"
+
+KEYS = {BenchmarkKind.SIMILAR: "similar_key", BenchmarkKind.TERRITORY: "territory_key"}
+IDENTITY = ["year", "establishment", "employer", "sector", "departement", "epci"]
+
+
+def size_band(headcount):
+    for upper, band in BANDS:
+        if headcount < upper:
+            return band
+    return SizeBand.FROM_250
+
+
+def establishment_rows(contributions):
+    """One row per establishment × profession and per establishment (profession '*') and
+    year, with its identity, its group keys and its value of each measure.
+
+    `contributions` has a row per establishment × profession × year with the columns of
+    IDENTITY, `profession` and the figures of observatory.returns.fields (others ignored),
+    as observatory.indicators.contributions and figures.validated_contributions give it."""
+    figures = [name for name in NAMES if name in contributions.columns]
+    lines = contributions[[*IDENTITY, "profession", *figures]].copy()
+    lines[figures] = lines[figures].apply(pd.to_numeric, errors="coerce").astype(float)
+    by = lines.groupby(["year", "establishment"], sort=False)
+    others = [column for column in IDENTITY if column not in ("year", "establishment")]
+    totals = pd.concat([by[others].first(), by[figures].sum(min_count=1)], axis=1).reset_index()
+    totals["profession"] = ALL_PROFESSIONS
+    rows = pd.concat([lines, totals], ignore_index=True)
+    rows = measure_values(rows, measures=MEASURE_SLUGS)
+    rows["headcount"] = rows["headcount"].fillna(0)
+    band = totals.set_index(["year", "establishment"])["headcount"].fillna(0).map(size_band)
+    rows["size_band"] = band.reindex(
+        pd.MultiIndex.from_frame(rows[["year", "establishment"]])
+    ).values
+    rows["similar_key"] = _key(rows, ["sector", "departement", "size_band"])
+    rows["territory_key"] = _key(rows, ["epci"])
+    return rows
+
+
+def _key(rows, columns):
+    parts = [rows[c].astype("string") for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + ":" + part
+    return key.where(rows[columns].notna().all(axis=1))
+
+
+def _long(rows):
+    """One row per establishment × profession × measure with a value."""
+    long = rows.melt(
+        id_vars=[
+            "year",
+            "establishment",
+            "employer",
+            "profession",
+            "headcount",
+            "similar_key",
+            "territory_key",
+        ],
+        value_vars=list(MEASURE_SLUGS),
+        var_name="measure",
+        value_name="value",
+    )
+    long["value"] = pd.to_numeric(long["value"], errors="coerce").astype(float)
+    long.loc[~np.isfinite(long["value"]), "value"] = np.nan
+    return long
+
+
+def _placed(long, key):
+    """The distributions of one kind of group and where each member stands in them.
+
+    Returns (stats, places): stats per group × profession × measure — its sorted values,
+    how many, how many employers, the largest employer's share of their headcount and the
+    quartiles —; places per row of `long` inside a group — whether the comparison is
+    shown, the rounded percentile and the quartile band of its value."""
+    by = ["year", key, "profession", "measure"]
+    inside = long[long[key].notna()]
+    known = inside[inside["value"].notna()].sort_values([*by, "value"])
+    grouped = known.groupby(by, sort=False)
+    stats = grouped["value"].agg(values="size")
+    # `known` is sorted by group then value, and the groups come in that order: each
+    # group's sorted values are a slice of the column.
+    ends = np.cumsum(stats["values"].to_numpy())[:-1]
+    stats["sorted_values"] = [
+        part.tolist() for part in np.split(known["value"].round(STORED_DECIMALS).to_numpy(), ends)
+    ]
+    stats["employers"] = grouped["employer"].nunique()
+    per_employer = known.groupby([*by, "employer"], sort=False)["headcount"].sum()
+    heads = per_employer.groupby(level=by, sort=False)
+    total = heads.sum()
+    stats["largest"] = (heads.max() / total.where(total > 0)).reindex(stats.index)
+    quartiles = grouped["value"].quantile([0.25, 0.5, 0.75]).unstack()
+    stats[["q1", "median", "q3"]] = quartiles.reindex(stats.index).to_numpy()
+
+    frame = inside[[*by, "employer", "value"]].join(
+        stats[["values", "employers", "largest", "q1", "median", "q3"]], on=by
+    )
+    own = pd.MultiIndex.from_frame(frame[[*by, "employer"]]).isin(per_employer.index)
+    shown = ((frame["employers"] - own) >= MIN_OTHER_EMPLOYERS) & (frame["largest"] <= MAX_SHARE)
+    rank = grouped["value"].rank(method="average").reindex(frame.index)
+    value = frame["value"]
+    placed = shown & value.notna()
+    percentile = np.floor(100 * (rank - 0.5) / frame["values"] / 5 + 0.5) * 5
+    band = np.select(
+        [
+            np.isclose(value, frame["median"], rtol=1e-9, atol=1e-9),
+            value < frame["q1"],
+            value < frame["median"],
+            value <= frame["q3"],
+        ],
+        [MEDIAN, LOWEST, SECOND, THIRD],
+        default=HIGHEST,
+    )
+    places = pd.DataFrame(
+        {
+            "shown": shown,
+            "percentile": percentile.where(placed),
+            "band": pd.Series(band, index=frame.index).where(placed),
+        },
+        index=frame.index,
+    )
+    return stats, places
+
+
+def benchmark_compute(run_id, contributions=None):
+    """Write the run's benchmark groups and positions from the validated figures (the
+    recompute's frame, or figures.validated_contributions() when none is given); running it
+    again for the run replaces them. Drops those of finished runs no reader sees any more."""
+    started = time.monotonic()
+    if contributions is None:
+        contributions = validated_contributions()
+    groups, positions = _computed(contributions)
+    with transaction.atomic():
+        BenchmarkPosition.objects.filter(run_id=run_id).delete()
+        BenchmarkGroup.objects.filter(run_id=run_id).delete()
+        made = BenchmarkGroup.objects.bulk_create(
+            (BenchmarkGroup(run_id=run_id, **group) for group in groups.values()), batch_size=500
+        )
+        by_key = {(g.year, g.kind, g.key): g for g in made}
+        BenchmarkPosition.objects.bulk_create(
+            (
+                BenchmarkPosition(
+                    run_id=run_id,
+                    year=position["year"],
+                    establishment_id=position["establishment"],
+                    similar=by_key.get(
+                        (position["year"], BenchmarkKind.SIMILAR, position["similar"])
+                    ),
+                    territory=by_key.get(
+                        (position["year"], BenchmarkKind.TERRITORY, position["territory"])
+                    ),
+                    headcount=position["headcount"],
+                    comparisons=position["comparisons"],
+                )
+                for position in positions
+            ),
+            batch_size=500,
+        )
+        _forget_old_runs(run_id)
+    return {
+        "groups": len(made),
+        "positions": len(positions),
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _forget_old_runs(run_id):
+    """Keep the run, and the published one (readers see it until this run publishes)."""
+    published = (
+        PipelineRun.objects.filter(state=RunState.SUCCEEDED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    finished = PipelineRun.objects.filter(state__in=[RunState.SUCCEEDED, RunState.FAILED]).exclude(
+        pk__in=[run_id, published or 0]
+    )
+    BenchmarkPosition.objects.filter(run__in=finished).delete()
+    BenchmarkGroup.objects.filter(run__in=finished).delete()
+
+
+def _number(value):
+    return None if value is None or value != value else round(float(value), STORED_DECIMALS)
+
+
+def _computed(contributions):
+    """({(year, kind, key): group fields}, [position fields]) from the figures."""
+    if contributions is None or len(contributions) == 0:
+        return {}, []
+    rows = establishment_rows(contributions)
+    long = _long(rows)
+    groups = {}
+    places = {}
+    for kind, key in KEYS.items():
+        stats, places[kind] = _placed(long, key)
+        groups |= _groups_of(kind, key, rows, stats)
+    comparisons = {}
+    columns = [long[c].tolist() for c in ("year", "establishment", "profession", "measure")]
+    values = long["value"].round(STORED_DECIMALS).tolist()
+    for row in zip(
+        *columns, values, *(_places(places[kind], len(long)) for kind in KEYS), strict=True
+    ):
+        year, establishment, profession, measure, value, similar, territory = row
+        comparisons.setdefault((year, establishment), {}).setdefault(profession, {})[measure] = [
+            None if value != value else value,
+            similar,
+            territory,
+        ]
+    positions = []
+    firsts = rows[rows["profession"] == ALL_PROFESSIONS]
+    for row in firsts.itertuples(index=False):
+        positions.append(
+            {
+                "year": int(row.year),
+                "establishment": int(row.establishment),
+                "similar": _text(row.similar_key),
+                "territory": _text(row.territory_key),
+                "headcount": int(row.headcount),
+                "comparisons": comparisons.get((row.year, row.establishment), {}),
+            }
+        )
+    return groups, positions
+
+
+def _places(places, count):
+    """Where each row of `long` stands in its group of one kind, as stored in a position:
+    None where it is in no group of this kind, 0 where the group is too small (secret),
+    [percentile, band] where it is compared (both None when it has no value itself)."""
+    found = np.full(count, None, dtype=object)
+    index = places.index.to_numpy()
+    shown = places["shown"].to_numpy(dtype=bool)
+    placed = shown & places["percentile"].notna().to_numpy()
+    found[index[~shown]] = 0
+    unplaced = index[shown & ~placed]
+    found[unplaced] = np.fromiter(
+        ([None, None] for _ in unplaced), dtype=object, count=len(unplaced)
+    )
+    pairs = zip(
+        places["percentile"].to_numpy()[placed].astype(int).tolist(),
+        places["band"].to_numpy()[placed].tolist(),
+        strict=True,
+    )
+    found[index[placed]] = np.fromiter(
+        ([percentile, band] for percentile, band in pairs), dtype=object, count=int(placed.sum())
+    )
+    return found.tolist()
+
+
+def _text(value):
+    return value if isinstance(value, str) else None
+
+
+def _groups_of(kind, key, rows, stats):
+    """The groups of one kind, {(year, kind, key): fields}, with their distributions."""
+    similar = kind == BenchmarkKind.SIMILAR
+    members = rows[rows[key].notna() & (rows["profession"] == ALL_PROFESSIONS)]
+    counted = members.groupby(["year", key], sort=False).agg(
+        employers=("employer", "nunique"),
+        establishments=("establishment", "nunique"),
+        sector=("sector", "first"),
+        departement=("departement", "first"),
+        epci=("epci", "first"),
+        size_band=("size_band", "first"),
+    )
+    groups = {}
+    for (year, group_key), found in counted.iterrows():
+        groups[(year, kind, group_key)] = {
+            "year": int(year),
+            "kind": kind,
+            "key": group_key,
+            "sector_id": int(found["sector"]) if similar else None,
+            "territory_id": int(found["departement"] if similar else found["epci"]),
+            "size_band": found["size_band"] if similar else "",
+            "employers": int(found["employers"]),
+            "establishments": int(found["establishments"]),
+            "distributions": {},
+            "summaries": {},
+        }
+    summaries = stats.drop(columns="sorted_values")
+    for (year, group_key, profession, measure), values in stats["sorted_values"].items():
+        groups[(year, kind, group_key)]["distributions"].setdefault(profession, {})[measure] = (
+            values
+        )
+    for found in summaries.itertuples():
+        year, group_key, profession, measure = found.Index
+        summary = {
+            "values": int(found.values),
+            "employers": int(found.employers),
+            "largest": _number(found.largest),
+        }
+        if found.employers >= MIN_OTHER_EMPLOYERS and found.largest <= MAX_SHARE:
+            summary |= {q: _number(getattr(found, q)) for q in ("q1", "median", "q3")}
+        groups[(year, kind, group_key)]["summaries"].setdefault(profession, {})[measure] = summary
+    return groups
