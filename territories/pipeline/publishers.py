@@ -18,7 +18,10 @@ write values for any level; it writes only its own indicators, and running it ag
 same run replaces what it wrote.
 """
 
+from territories.choices import ValueStatus
+
 PUBLISHERS = {}
+SHOWN = (ValueStatus.OK, ValueStatus.PARTIAL)
 
 
 class PublisherError(Exception):
@@ -47,4 +50,8 @@ def published_values(name, *, run_id):
             f"Publisher {name!r} wrote values for indicators it does not publish: "
             f"{sorted(strangers)}"
         )
+    # A value a publisher keeps secret or withholds is never written, whatever it sent.
+    for row in rows:
+        if row["status"] not in SHOWN:
+            row["value"] = None
     return own_ids, rows

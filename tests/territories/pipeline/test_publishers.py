@@ -59,7 +59,7 @@ def publisher(small_geography):
             }
             for indicator, code, value, status in [
                 (headline, "epci_a", 12.0, ValueStatus.OK),
-                (headline, "epci_b", None, ValueStatus.SECRET),
+                (headline, "epci_b", 4.0, ValueStatus.SECRET),
                 (detail, "epci_a", 7.0, ValueStatus.OK),
             ]
         ]
