@@ -9,8 +9,12 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self):
         from observatory import notifications
+        from observatory.indicators.publish import publish
+        from observatory.indicators.services import PUBLISHER
         from observatory.needs.sections import territory_section, territory_section_audience
+        from territories.pipeline.publishers import register_publisher
         from territories.portraits.sections import register_section
 
         notifications.register()
         register_section(territory_section, audience=territory_section_audience)
+        register_publisher(PUBLISHER, publish)

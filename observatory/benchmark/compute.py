@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from observatory.benchmark.figures import measure_values, validated_contributions
 from observatory.benchmark.models import BenchmarkGroup, BenchmarkKind, BenchmarkPosition, SizeBand
+from observatory.indicators.contributions import measure_values, validated_contributions
 from observatory.indicators.definitions import ALL_PROFESSIONS, MEASURES
 from observatory.returns.fields import NAMES
 from territories.choices import RunState
@@ -59,7 +59,7 @@ def establishment_rows(contributions):
 
     `contributions` has a row per establishment × profession × year with the columns of
     IDENTITY, `profession` and the figures of observatory.returns.fields (others ignored),
-    as observatory.indicators.contributions and figures.validated_contributions give it."""
+    as observatory.indicators.contributions.validated_contributions gives it."""
     figures = [name for name in NAMES if name in contributions.columns]
     lines = contributions[[*IDENTITY, "profession", *figures]].copy()
     lines[figures] = lines[figures].apply(pd.to_numeric, errors="coerce").astype(float)
@@ -166,8 +166,8 @@ def _placed(long, key):
 
 def benchmark_compute(run_id, contributions=None):
     """Write the run's benchmark groups and positions from the validated figures (the
-    recompute's frame, or figures.validated_contributions() when none is given); running it
-    again for the run replaces them. Drops those of finished runs no reader sees any more."""
+    recompute's frame, or validated_contributions() when none is given); running it again
+    for the run replaces them. Drops those of finished runs no reader sees any more."""
     started = time.monotonic()
     if contributions is None:
         contributions = validated_contributions()

@@ -6,6 +6,7 @@ establishment's position says the secrecy rule lets them be shown; its members' 
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,11 +20,17 @@ from observatory.benchmark.compute import (
     SECOND,
     THIRD,
 )
-from observatory.benchmark.models import BenchmarkKind, BenchmarkPosition, SizeBand
+from observatory.benchmark.models import (
+    BenchmarkGroup,
+    BenchmarkKind,
+    BenchmarkPosition,
+    SizeBand,
+)
 from observatory.establishments.models import Establishment
 from observatory.indicators.definitions import ALL_PROFESSIONS, BY_SLUG
 from observatory.reference.models import Profession
-from territories.pipeline.selectors import current_run
+from territories.choices import RunState
+from territories.pipeline.models import PipelineRun
 
 BANDS = {
     LOWEST: gettext_lazy("in the lowest quarter"),
@@ -195,10 +202,21 @@ def _year_chosen(raw, years):
     ]
 
 
+def benchmarked_run():
+    """The latest published run whose benchmark is computed: a run publishes its indicators
+    before its benchmark job ends, and readers keep the previous benchmark meanwhile."""
+    return (
+        PipelineRun.objects.filter(state=RunState.SUCCEEDED)
+        .filter(Exists(BenchmarkGroup.objects.filter(run=OuterRef("pk"))))
+        .order_by("-pk")
+        .first()
+    )
+
+
 def benchmark_of(*, organisation, year=None):
     """The benchmark of the organisation's establishments for `year` (the latest the
     published run holds when it holds none such), with every profession each declared."""
-    run = current_run()
+    run = benchmarked_run()
     establishments = list(
         Establishment.objects.filter(organisation=organisation)
         .select_related("commune")

@@ -22,6 +22,7 @@ from observatory.returns.models import (
     ReturnVersion,
 )
 from portal.accounts.notifications.services import portal_language
+from territories.pipeline.services import recompute_request
 
 
 class ReturnRefused(Exception):
@@ -272,6 +273,13 @@ def return_validate(*, return_obj, user):
         defaults={"lines": return_snapshot(current), "validated_at": now, "validated_by": user},
     )
     ReturnEvent.objects.create(return_obj=current, kind=ReturnEventKind.VALIDATED, author=user)
+    # The workforce indicators count validated returns only: recompute them.
+    with portal_language():
+        reason = _("Return validated: %(establishment)s (campaign %(year)s)") % {
+            "establishment": current.establishment.name,
+            "year": current.campaign.year,
+        }
+    transaction.on_commit(lambda: recompute_request(reason=reason, user=user))
     with portal_language():
         _tell_organisation(
             current,

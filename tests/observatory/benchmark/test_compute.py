@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from observatory.benchmark.compute import _computed, benchmark_compute, size_band
-from observatory.benchmark.figures import validated_contributions
 from observatory.benchmark.models import BenchmarkGroup, BenchmarkKind, BenchmarkPosition
+from observatory.indicators.contributions import validated_contributions
 from observatory.returns.fields import NAMES
 from tests.observatory.benchmark.conftest import AIDE, EDUC, YEAR, educators, succeeded_run
 

@@ -1,0 +1,13 @@
+"""The benchmark is computed by a job of its own after the indicators' step of a recompute:
+it weighs more than the indicators (a position per establishment and year) and no reader of
+the indicators waits for it."""
+
+from jobs.tasks import job_task
+from observatory.benchmark.compute import benchmark_compute
+
+TASK_NAME = "observatory.benchmark_compute"
+
+
+@job_task(TASK_NAME)
+def benchmark_run(*, job, run_id):
+    return benchmark_compute(run_id)

@@ -1,0 +1,120 @@
+"""The observatory's publisher in the territories' recompute (registered in
+ObservatoryConfig.ready() with territories.pipeline.publishers.register_publisher).
+
+For a run: the catalogue entries are brought up to date, the validated figures read, the
+tables protected (primary and secondary secrecy, then the interval audit, stored with the
+run), every measure computed per cell, and the rows returned for the pipeline to write. A
+run whose audit finds a masked cell not protected fails, publishing nothing: readers keep
+the previous run. The employers' benchmark follows in a job of its own
+(observatory.benchmark.tasks).
+"""
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from jobs.services import job_enqueue
+from observatory.benchmark import tasks as benchmark_tasks
+from observatory.indicators.cells import KEY, cell_values
+from observatory.indicators.contributions import validated_contributions
+from observatory.indicators.definitions import ALL_PROFESSIONS, MEASURES, indicator_slug
+from observatory.indicators.services import indicators_ensure
+from observatory.reference.models import Profession
+from observatory.returns.models import Return, ReturnVersion
+from observatory.secrecy.models import SecrecyAudit
+from observatory.secrecy.suppression import protect
+from territories.choices import ValueStatus
+from territories.pipeline.aggregation import FULL
+
+
+class SecrecyNotProtected(Exception):
+    """The audit found a masked cell an attacker could narrow below its margin."""
+
+
+def publish(*, run_id):
+    ids = indicators_ensure()
+    contributions = validated_contributions()
+    if contributions.empty:
+        SecrecyAudit.objects.filter(run_id=run_id).delete()
+        return []
+    protection = protect(contributions)
+    _audits_store(run_id, protection.audits)
+    if protection.failures:
+        raise SecrecyNotProtected(
+            f"{protection.failures} masked cells could be narrowed below their margin: "
+            "nothing is published (see the secrecy audit)."
+        )
+    status = protection.cells.set_index(KEY)["status"]
+    professions = {p.code: p for p in Profession.objects.all()}
+    cells = cell_values(contributions, professions, published=status == "published")
+    cells = cells.join(status, on=KEY)
+    cells = cells.join(_coverage(), on=["year", "level", "territory"])
+    rows = list(_rows(cells, ids))
+    job_enqueue(
+        task=benchmark_tasks.benchmark_run,
+        arguments={"run_id": run_id},
+        label=f"Recalcul #{run_id} : comparaison des employeurs",
+    )
+    return rows
+
+
+def _audits_store(run_id, audits):
+    with transaction.atomic():
+        SecrecyAudit.objects.filter(run_id=run_id).delete()
+        SecrecyAudit.objects.bulk_create(SecrecyAudit(run_id=run_id, **audit) for audit in audits)
+
+
+def _coverage():
+    """Per year and territory (every level): establishments invited and those whose return
+    counts (a validated version), all professions together."""
+    rows = Return.objects.annotate(
+        counted=Exists(ReturnVersion.objects.filter(return_obj=OuterRef("pk")))
+    ).values_list(
+        "campaign__year",
+        "establishment__commune__epci_id",
+        "establishment__commune__departement_id",
+        "establishment__commune__region_id",
+        "counted",
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["year", "epci", "departement", "region", "counted"]
+    )
+    parts = []
+    for level in ("epci", "departement", "region"):
+        grouped = frame.dropna(subset=[level]).groupby(["year", level])["counted"]
+        part = pd.DataFrame({"invited": grouped.size(), "validated": grouped.sum()})
+        part.index = part.index.set_names(["year", "territory"])
+        parts.append(part.reset_index().assign(level=level))
+    coverage = pd.concat(parts, ignore_index=True)
+    coverage["territory"] = coverage["territory"].astype(int)
+    return coverage.set_index(["year", "level", "territory"])
+
+
+def _rows(cells, ids):
+    for measure in MEASURES:
+        values = cells[measure.slug].to_numpy(dtype=float)
+        for cell, value in zip(cells.itertuples(index=False), values, strict=True):
+            profession = None if cell.profession == ALL_PROFESSIONS else cell.profession
+            indicator_id = ids.get(indicator_slug(measure.slug, profession))
+            if indicator_id is None:  # a profession no longer in the reference
+                continue
+            invited = int(cell.invited) if not np.isnan(cell.invited) else 0
+            validated = int(cell.validated) if not np.isnan(cell.validated) else 0
+            coverage = validated / invited if invited else 0.0
+            if cell.status != "published":
+                status, value = ValueStatus.SECRET, None
+            elif np.isnan(value) or np.isinf(value):
+                status, value = ValueStatus.MISSING, None
+            else:
+                status = ValueStatus.OK if coverage >= FULL else ValueStatus.PARTIAL
+            yield {
+                "indicator_id": indicator_id,
+                "territory_id": int(cell.territory),
+                "period": int(cell.year),
+                "value": None if value is None else float(value),
+                "coverage": float(coverage),
+                "members": invited,
+                "members_known": validated,
+                "status": status,
+            }

@@ -1,0 +1,145 @@
+"""The workforce indicators' entries in the territories' catalogue: one headline per measure
+(all professions, detailed by profession) and one detail per profession, kept up to date with
+the measures, the professions and the campaigns answered."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from observatory.campaigns.models import Campaign
+from observatory.indicators.definitions import MEASURES, SECRECY, indicator_slug
+from observatory.reference.models import Profession
+from territories.catalogue.models import Indicator
+from territories.choices import Aggregation
+
+PUBLISHER = "observatory"
+FIELDS = [
+    "name",
+    "definition",
+    "unit",
+    "theme",
+    "source",
+    "source_vintage",
+    "polarity",
+    "aggregation",
+    "scale",
+    "decimals",
+    "min_coverage",
+    "method",
+    "secrecy",
+    "published_by",
+    "dimension",
+    "variant_label",
+    "is_demo",
+]
+
+
+def indicators_ensure():
+    """Create or update the catalogue entries of every measure, for all professions and for
+    each one; returns {slug: indicator id}. Removes nothing: a profession dropped from the
+    reference keeps its past values' entries."""
+    with translation.override(settings.LANGUAGE_CODE):
+        professions = list(Profession.objects.order_by("position", "name"))
+        served = _served_names(professions)
+        common = _common_fields()
+        wanted = {}
+        for measure in MEASURES:
+            wanted[indicator_slug(measure.slug)] = (
+                None,
+                _fields(measure, None, common, served),
+            )
+            for profession in professions:
+                wanted[indicator_slug(measure.slug, profession.code)] = (
+                    indicator_slug(measure.slug),
+                    _fields(measure, profession, common, served),
+                )
+    with transaction.atomic():
+        existing = Indicator.objects.in_bulk(list(wanted), field_name="slug")
+        # Headlines first: the details point to them.
+        for headlines in (True, False):
+            batch = {
+                slug: (parent, fields)
+                for slug, (parent, fields) in wanted.items()
+                if (parent is None) == headlines
+            }
+            ids = {slug: i.pk for slug, i in existing.items()}
+            created = [
+                Indicator(slug=slug, variant_of_id=ids.get(parent), **fields)
+                for slug, (parent, fields) in batch.items()
+                if slug not in existing
+            ]
+            Indicator.objects.bulk_create(created)
+            changed = []
+            for slug, (parent, fields) in batch.items():
+                indicator = existing.get(slug)
+                if indicator is None:
+                    continue
+                fields = {**fields, "variant_of_id": ids.get(parent)}
+                if any(getattr(indicator, name) != value for name, value in fields.items()):
+                    for name, value in fields.items():
+                        setattr(indicator, name, value)
+                    changed.append(indicator)
+            Indicator.objects.bulk_update(changed, [*FIELDS, "variant_of"])
+            existing = Indicator.objects.in_bulk(list(wanted), field_name="slug")
+    return {slug: indicator.pk for slug, indicator in existing.items()}
+
+
+def _common_fields():
+    years = list(
+        Campaign.objects.filter(returns__versions__isnull=False)
+        .distinct()
+        .order_by("year")
+        .values_list("year", "is_demo")
+    )
+    if not years:
+        vintage = _("no campaign answered yet")
+    elif len(years) == 1:
+        vintage = _("campaign %(year)s") % {"year": years[0][0]}
+    else:
+        vintage = _("campaigns %(first)s to %(last)s") % {
+            "first": years[0][0],
+            "last": years[-1][0],
+        }
+    return {
+        "theme": _("Social-cohesion professions"),
+        "source": _("Annual survey of the observatory of social-cohesion professions"),
+        "source_vintage": vintage,
+        "min_coverage": 0,
+        "secrecy": str(SECRECY),
+        "published_by": PUBLISHER,
+        "is_demo": bool(years) and all(demo for _year, demo in years),
+    }
+
+
+def _served_names(professions):
+    slugs = {p.served_indicator for p in professions if p.served_indicator}
+    return dict(Indicator.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def _fields(measure, profession, common, served):
+    unit, definition = str(measure.unit), str(measure.definition)
+    if measure.slug == "densite-etp" and profession and profession.served_indicator:
+        people = served.get(profession.served_indicator, profession.served_indicator)
+        unit = _("FTE per %(per)s people (%(people)s)") % {
+            "per": f"{profession.served_per:,}".replace(",", "\u202f"),
+            "people": people.lower(),
+        }
+        definition = _(
+            "Full-time equivalents declared per %(per)s people counted by « %(people)s », "
+            "the public this profession serves."
+        ) % {"per": f"{profession.served_per:,}".replace(",", "\u202f"), "people": people}
+    name = str(measure.name)
+    return {
+        **common,
+        "name": f"{name} — {profession.name}" if profession else name,
+        "definition": definition,
+        "unit": unit,
+        "polarity": measure.polarity,
+        "aggregation": Aggregation.SUM if measure.slug == "effectif" else Aggregation.RATIO,
+        "scale": measure.scale,
+        "decimals": measure.decimals,
+        "method": str(measure.method),
+        "dimension": "" if profession else _("Profession"),
+        "variant_label": profession.name if profession else "",
+    }
