@@ -270,6 +270,8 @@ OBSERVATORY = [
     ("observatory:campaign_list", admin_only()),
     ("observatory:campaign_create", admin_only()),
     ("observatory:secrecy_audit", admin_only()),
+    # Public; nothing is published in this cast, so the export has nothing to give.
+    ("obs:dashboard_export", everyone(404)),
     ("obs:campaign_detail", admin_only()),
     ("obs:campaign_edit", admin_only()),
     ("obs:campaign_invite", admin_only()),
@@ -354,6 +356,7 @@ def observatory_url(name, *, organisation, member):
         ),
         "return_upload": lambda: reverse(f"observatory:{page}", args=[2025, organisation.slug]),
         "api_returns": lambda: "/api/v1/observatoire/declarations/",
+        "dashboard_export": lambda: reverse(f"observatory:{page}", args=["csv"]),
         "benchmark": lambda: reverse(f"observatory:{page}", args=[organisation.slug]),
         "benchmark_report": lambda: reverse(f"observatory:{page}", args=[organisation.slug]),
     }
