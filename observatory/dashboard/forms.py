@@ -66,11 +66,12 @@ def _quoted(raw):
     return raw if len(raw) <= SHOWN else f"{raw[:SHOWN]}…"
 
 
-def choice_from(params, data_read):
-    """The choice the parameters (a QueryDict) name, falling back on the latest year, all
-    professions and the tension index where they name nothing published."""
+def choice_from(params, data_read, *, default_year=None):
+    """The choice the parameters (a QueryDict) name, falling back on `default_year` (the
+    latest year by default), all professions and the tension index where they name nothing
+    published."""
     years = data_read["years"]
-    choice = Choice(year=years[-1])
+    choice = Choice(year=default_year if default_year in years else years[-1])
     raw_year = (params.get("annee") or "").strip()
     if raw_year:
         if raw_year.isdigit() and int(raw_year) in years:

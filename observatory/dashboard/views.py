@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from observatory.campaigns.models import Campaign
 from observatory.dashboard import exports, figures, maps, selectors
 from observatory.dashboard.forms import choice_from
 from observatory.dashboard.selectors import TENSION
@@ -23,9 +24,14 @@ def home(request):
     their establishments, campaigns)."""
     data = selectors.regional()
     published = bool(data and data["years"])
-    choice = choice_from(request.GET, data) if published else None
+    today = timezone.localdate()
+    choice = (
+        choice_from(request.GET, data, default_year=closed_year(data["years"], today))
+        if published
+        else None
+    )
     context = {
-        "campaign": current_campaign(timezone.localdate()),
+        "campaign": current_campaign(today),
         "dashboard": choice,
         "dashboard_form": choice.form(data) if choice else None,
         "demo": published and data["is_demo"],
@@ -34,6 +40,17 @@ def home(request):
         # The same for every reader: computed only when the kept fragment misses.
         context["kept_context"] = lambda: dashboard_context(data, choice)
     return render(request, "observatory/home.html", context)
+
+
+def closed_year(years, today):
+    """The latest published year whose campaign is closed: a campaign under way has only
+    part of its returns validated, so the dashboard opens on the last complete one."""
+    return (
+        Campaign.objects.filter(year__in=years, closes_on__lt=today)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
 
 
 def dashboard_context(data, choice):

@@ -16,7 +16,10 @@ def cell_td(found, decimals):
     if found.known:
         partial = ""
         if found.status == ValueStatus.PARTIAL:
-            partial = format_html(' <span class="muted">({})</span>', _("partial"))
+            partial = format_html(
+                ' <abbr class="muted" title="{}">*</abbr>',
+                _("partial: not every establishment invited has a validated return"),
+            )
         return format_html('<td class="number">{}{}</td>', number(found.value, decimals), partial)
     if found.secret:
         return format_html('<td class="cell-secret">{}</td>', _("secret statistique"))
