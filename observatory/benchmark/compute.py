@@ -31,6 +31,9 @@ from territories.choices import RunState
 from territories.pipeline.models import PipelineRun
 
 MIN_OTHER_EMPLOYERS = 5
+# An employer's board compares this year with the last ones, not with the first survey:
+# the benchmark keeps the latest campaigns only (its positions weigh per establishment).
+YEARS_KEPT = 3
 MAX_SHARE = 0.85
 # An establishment's density of staff per inhabitant means nothing, and the tension index
 # standardises published cells, not establishments: the benchmark leaves them out.
@@ -171,6 +174,9 @@ def benchmark_compute(run_id, contributions=None):
     started = time.monotonic()
     if contributions is None:
         contributions = validated_contributions()
+    if len(contributions):
+        kept = sorted(contributions["year"].unique())[-YEARS_KEPT:]
+        contributions = contributions[contributions["year"].isin(kept)]
     groups, positions = _computed(contributions)
     with transaction.atomic():
         BenchmarkPosition.objects.filter(run_id=run_id).delete()

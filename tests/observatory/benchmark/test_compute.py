@@ -5,7 +5,7 @@ computation replacing the first."""
 import pandas as pd
 import pytest
 
-from observatory.benchmark.compute import _computed, benchmark_compute, size_band
+from observatory.benchmark.compute import YEARS_KEPT, _computed, benchmark_compute, size_band
 from observatory.benchmark.models import BenchmarkGroup, BenchmarkKind, BenchmarkPosition
 from observatory.indicators.contributions import validated_contributions
 from observatory.returns.fields import NAMES
@@ -207,3 +207,14 @@ def test_an_establishments_measures_use_the_indicators_formulas():
     assert measures["taux-demission"][0] == pytest.approx(100 * 1 / average, abs=1e-4)
     assert measures["rotation"][0] == pytest.approx(100 * (3 + 2) / 2 / average, abs=1e-4)
     assert measures["absenteisme"][0] == pytest.approx(100 * 130 / (10.5 * 365), abs=1e-4)
+
+
+def test_only_the_latest_campaigns_are_kept(computed):
+    contributions = validated_contributions()
+    every = pd.concat(
+        [contributions.assign(year=YEAR - back) for back in range(YEARS_KEPT + 1)],
+        ignore_index=True,
+    )
+    benchmark_compute(computed.run.pk, every)
+    years = set(BenchmarkPosition.objects.filter(run=computed.run).values_list("year", flat=True))
+    assert years == {YEAR - back for back in range(YEARS_KEPT)}
