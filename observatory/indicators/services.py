@@ -121,9 +121,9 @@ def _fields(measure, profession, common, served):
     unit, definition = str(measure.unit), str(measure.definition)
     if measure.slug == "densite-etp" and profession and profession.served_indicator:
         people = served.get(profession.served_indicator, profession.served_indicator)
-        unit = _("FTE per %(per)s people (%(people)s)") % {
-            "per": f"{profession.served_per:,}".replace(",", "\u202f"),
-            "people": people.lower(),
+        # The unit stays short (the catalogue's field): the definition names the people.
+        unit = _("FTE per %(per)s people served") % {
+            "per": f"{profession.served_per:,}".replace(",", "\u202f")
         }
         definition = _(
             "Full-time equivalents declared per %(per)s people counted by « %(people)s », "

@@ -247,6 +247,16 @@ def test_catalogue_entries_name_their_source_vintage_and_rule(survey):
     assert headline.published_by == "observatory" and "Secret statistique" in headline.secrecy
     density = Indicator.objects.get(slug=indicator_slug("densite-etp", AIDE))
     assert "1\u202f000" in density.unit
+    # Every text fits its column (SQLite would not say; PostgreSQL refuses).
+    for indicator in Indicator.objects.filter(published_by="observatory"):
+        for field in Indicator._meta.get_fields():
+            if getattr(field, "max_length", None) and isinstance(
+                getattr(indicator, field.attname, None), str
+            ):
+                assert len(getattr(indicator, field.attname)) <= field.max_length, (
+                    indicator.slug,
+                    field.name,
+                )
     assert not headline.is_demo
     Campaign.objects.update(is_demo=True)
     indicators_ensure()
