@@ -16,9 +16,15 @@ can be anywhere between its value and its value ± margin for all the attacker k
 since masking only ever grows, that proof holds to the end. Both directions and both tables
 are protected, for the primary cells and, in later rounds, for the complements themselves,
 until the audit finds none too narrow.
+
+Before each protection program, the audit program of that cell alone tells whether the
+masked cells already protect it (cheaper: a fifth of the variables); and a protection's
+moved table proves, for free, every other masked cell it moves by its margin. At the
+benchmark's size (2,000 employers × 14 professions × 5 years, 70 EPCI) a year has about
+1,100 cells, 80 masked of which 35 secondary; protecting and auditing the five years takes
+about 1.3 s, as long as reading the returns and summing them in pandas.
 """
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -27,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from observatory.secrecy.audit import IntervalAudit, audit_year, margins, protected
+from observatory.secrecy.audit import TOLERANCE, IntervalAudit, audit_year, margins, protected
 from observatory.secrecy.tables import TABLES, year_tables
 
 DEVIATION = 1e-7  # a published cell moved by more than this in a protection is masked
@@ -172,7 +178,8 @@ def _secondary(tables, reasons, rules):
                     if protected(value, margin, **({"high": bound} if upper else {"low": bound})):
                         continue
                     shift = margin if upper else -min(margin, value)
-                    moved = deviations[table].protect(cell, shift)
+                    deviation = deviations[table].protect(cell, shift)
+                    moved = np.flatnonzero(np.abs(deviation) > DEVIATION)
                     added = moved[~suppressed[moved]]
                     if len(added):
                         suppressed[added] = True
@@ -180,6 +187,18 @@ def _secondary(tables, reasons, rules):
                         for model in deviations.values():
                             model.mask(added)
                         audits.clear()
+                    # The moved table is one the attacker cannot tell from the true one,
+                    # now and after any further masking: each masked cell it moves by its
+                    # margin is protected in that direction without an audit program.
+                    far = deviation[moved]
+                    reach = cell_margins[table][moved], values[table][moved]
+                    certified.update(
+                        (int(other), table, True) for other in moved[far >= reach[0] - TOLERANCE]
+                    )
+                    certified.update(
+                        (int(other), table, False)
+                        for other in moved[-far >= np.minimum(*reach) - TOLERANCE]
+                    )
         pending = _largest_first(
             [
                 cell
@@ -209,31 +228,48 @@ class DeviationModel:
     published, nothing when masked: a published cell moves only when nothing cheaper does,
     and every published cell that moves must be masked. The cell to protect has its paid
     deviation fixed at 0 and its equation at the shift wanted instead.
+
+    A cell of a single atom (most EPCI cells: an EPCI within one département; also a
+    département or an all-professions cell that happens to hold one atom) deviates as its
+    atom does: it has no equation nor z, its cost is charged on its atom's y⁺ + y⁻ (the sum
+    of the costs of the published cells that are that atom), and protecting it fixes its
+    atom's y. The same program, with about a sixth of the equations: twice as fast here.
     """
 
     def __init__(self, tables, table, costs):
         matrix = tables.matrix
         cell_count, atom_count = matrix.shape
         _values, atom_values = tables.values(table)
-        identity = sparse.identity(cell_count, format="csr")
-        constraints = sparse.hstack([matrix, -matrix, -identity, identity], format="csc")
-        self.cell_count, self.first_paid = cell_count, 2 * atom_count
-        self.costs = costs
+        self.matrix, self.costs, self.atom_count = matrix, costs, atom_count
+        self.single = np.diff(matrix.indptr) == 1
+        self.atom_of = np.where(self.single, matrix.indices[matrix.indptr[:-1]], -1)
+        self.rows = np.flatnonzero(~self.single)
+        self.row_of = np.full(cell_count, -1)
+        self.row_of[self.rows] = np.arange(len(self.rows))
+        self.published = np.ones(cell_count, dtype=bool)
+        row_count = len(self.rows)
+        equations = matrix[self.rows]
+        identity = sparse.identity(row_count, format="csr")
+        constraints = sparse.hstack([equations, -equations, -identity, identity], format="csc")
+        self.first_paid = 2 * atom_count
+        atom_costs = self._atom_costs()
+        row_costs = costs[self.rows]
         infinity = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_ = constraints.shape[1]
-        lp.num_row_ = cell_count
-        lp.col_cost_ = np.concatenate([np.zeros(2 * atom_count), costs, costs])
-        lp.col_lower_ = np.zeros(constraints.shape[1])
-        lp.col_upper_ = np.concatenate(
+        self.upper = np.concatenate(
             [
                 np.full(atom_count, infinity),
                 np.maximum(atom_values, 0),
-                np.full(2 * cell_count, infinity),
+                np.full(2 * row_count, infinity),
             ]
         )
-        lp.row_lower_ = np.zeros(cell_count)
-        lp.row_upper_ = np.zeros(cell_count)
+        lp = highspy.HighsLp()
+        lp.num_col_ = constraints.shape[1]
+        lp.num_row_ = row_count
+        lp.col_cost_ = np.concatenate([atom_costs, atom_costs, row_costs, row_costs])
+        lp.col_lower_ = np.zeros(constraints.shape[1])
+        lp.col_upper_ = self.upper
+        lp.row_lower_ = np.zeros(row_count)
+        lp.row_upper_ = np.zeros(row_count)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = constraints.indptr.astype(np.int32)
         lp.a_matrix_.index_ = constraints.indices.astype(np.int32)
@@ -243,28 +279,52 @@ class DeviationModel:
         self.highs.setOptionValue("presolve", "off")  # warm starts from the last basis
         self.highs.passModel(lp)
 
+    def _atom_costs(self):
+        charged = self.single & self.published
+        return np.bincount(
+            self.atom_of[charged], weights=self.costs[charged], minlength=self.atom_count
+        )
+
     def mask(self, cells):
         """Masked cells move for free."""
-        cells = np.asarray(cells, dtype=np.int32)
-        columns = np.concatenate([cells, cells + self.cell_count]) + self.first_paid
-        self.highs.changeColsCost(len(columns), columns.astype(np.int32), np.zeros(len(columns)))
+        cells = np.asarray(cells, dtype=np.int64)
+        self.published[cells] = False
+        rows = self.row_of[cells[~self.single[cells]]]
+        columns = self.first_paid + np.concatenate([rows, rows + len(self.rows)])
+        atoms = np.unique(self.atom_of[cells[self.single[cells]]])
+        atom_costs = self._atom_costs()[atoms]
+        columns = np.concatenate([columns, atoms, atoms + self.atom_count]).astype(np.int32)
+        costs = np.concatenate([np.zeros(2 * len(rows)), atom_costs, atom_costs])
+        self.highs.changeColsCost(len(columns), columns, costs)
 
     def protect(self, cell, shift):
-        """The cells that move when `cell` is moved by `shift` at least cost."""
-        highs, paid = self.highs, self.first_paid + cell
-        highs.changeRowBounds(cell, shift, shift)
-        highs.changeColBounds(paid, 0, 0)
-        highs.changeColBounds(paid + self.cell_count, 0, 0)
+        """Every cell's deviation when `cell` is moved by `shift` at least cost."""
+        highs = self.highs
+        if self.single[cell]:
+            # Its atom moves by the shift: up, or down (no further than the atom's value).
+            atom = int(self.atom_of[cell])
+            fixed = [(atom, max(shift, 0.0)), (atom + self.atom_count, max(-shift, 0.0))]
+            for column, bound in fixed:
+                highs.changeColBounds(column, bound, bound)
+        else:
+            row = int(self.row_of[cell])
+            paid = self.first_paid + row
+            fixed = [(paid, 0.0), (paid + len(self.rows), 0.0)]
+            highs.changeRowBounds(row, shift, shift)
+            for column, bound in fixed:
+                highs.changeColBounds(column, bound, bound)
         highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(
                 f"secondary secrecy: HiGHS ended with {highs.modelStatusToString(status)}"
             )
-        solution = np.asarray(highs.getSolution().col_value)[self.first_paid :]
-        highs.changeRowBounds(cell, 0, 0)
-        highs.changeColBounds(paid, 0, highspy.kHighsInf)
-        highs.changeColBounds(paid + self.cell_count, 0, highspy.kHighsInf)
-        moved = np.abs(solution[: self.cell_count] - solution[self.cell_count :])
-        moved[cell] = math.inf
-        return np.flatnonzero(moved > DEVIATION)
+        solution = np.asarray(highs.getSolution().col_value)
+        if not self.single[cell]:
+            highs.changeRowBounds(row, 0, 0)
+        for column, _bound in fixed:
+            highs.changeColBounds(column, 0, self.upper[column])
+        atoms = solution[: self.atom_count] - solution[self.atom_count : self.first_paid]
+        deviation = self.matrix @ atoms
+        deviation[cell] = shift
+        return deviation

@@ -11,6 +11,7 @@ year adds up with another's cells, so the years are protected independently.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,13 @@ class YearTables:
     def values(self, table):
         """A table's values, per cell and per atom (the cells' are the atoms' sums)."""
         return self.cells[table].to_numpy(), self.atoms[table].to_numpy()
+
+    @cached_property
+    def entries(self):
+        """The matrix's ones as (cell, atom) pairs, by cell: the programs are cut from it
+        with numpy (cheaper than scipy's slicing, for models rebuilt often)."""
+        counts = np.diff(self.matrix.indptr)
+        return np.repeat(np.arange(len(counts)), counts), self.matrix.indices
 
 
 def year_tables(contributions):

@@ -164,6 +164,30 @@ def test_departements_with_nested_epcis_and_one_straddling():
     assert_safe(frame, protection)
 
 
+def test_a_profession_in_one_epci_of_a_departement():
+    # Profession D is in EPCI 101 only in département 10 (two employers: primary) and in
+    # EPCI 201 only in département 20: each EPCI's cell is its département's, one atom.
+    # The région's D less département 20 would give département 10 away: the région's D
+    # or département 20's (with its EPCI, the same figure) must be masked.
+    rows = grid()
+    rows += [(2024, "D", 1010 + k, 101, 10, 10) for k in range(2)]
+    rows += [(2024, "D", 2010 + k, 201, 20, 10) for k in range(5)]
+    frame = contributions(rows)
+    protection = protect(frame)
+    for epci, departement in ((101, 10), (201, 20)):
+        same = (
+            cell(protection, "D", "epci", epci),
+            cell(protection, "D", "departement", departement),
+        )
+        assert same[0]["headcount"] == same[1]["headcount"]
+        assert same[0]["status"] == same[1]["status"]
+    assert cell(protection, "D", "departement", 10)["status"] == "primary"
+    assert cell(protection, "D", "region", REGION)["status"] == "secondary" or (
+        cell(protection, "D", "departement", 20)["status"] == "secondary"
+    )
+    assert_safe(frame, protection)
+
+
 def test_cells_without_employers_are_never_complements():
     # Profession C is absent from EPCI 102: the cheapest complement of (A, 101), were it
     # a cell, as it is 0 and known to be.
@@ -199,9 +223,11 @@ def test_the_all_professions_row_is_protected():
     assert_safe(frame, protection)
 
 
-def random_contributions(seed, *, years=3, employers=30, professions=5):
+def random_contributions(seed, *, years=3, employers=30, professions=5, rare=False):
     """A small région with many primary cells: few employers per EPCI, one straddling
-    EPCI, organisations with two establishments, professions an employer lacks."""
+    EPCI, organisations with two establishments, professions an employer lacks (one in
+    four; with `rare`, from a quarter for the first profession to nine in ten for the
+    last, which then is in one EPCI of a département, its cell the département's)."""
     rng = np.random.default_rng(seed)
     places = [(epci, DEPARTEMENT[epci]) for epci in EPCIS] + [
         (103, 10),
@@ -212,13 +238,14 @@ def random_contributions(seed, *, years=3, employers=30, professions=5):
     weights = np.linspace(2, 1, len(places))
     where = rng.choice(len(places), size=employers, p=weights / weights.sum())
     organisation = np.arange(employers) % (employers - 8)  # 8 organisations have two
+    lacking = np.linspace(0.25, 0.9, professions) if rare else np.full(professions, 0.25)
     rows = []
     for year in range(2020, 2020 + years):
         sizes = rng.lognormal(1.0, 1.1, (employers, professions)).astype(int)
         for e in range(employers):
             epci, departement = places[where[e]]
             for p in range(professions):
-                if rng.random() < 0.25:
+                if rng.random() < lacking[p]:
                     continue
                 fte = round(sizes[e, p] * rng.uniform(0.5, 1.0), 1)
                 rows.append(
@@ -227,8 +254,17 @@ def random_contributions(seed, *, years=3, employers=30, professions=5):
     return contributions(rows)
 
 
-def test_an_attacker_cannot_narrow_any_masked_cell():
-    frame = random_contributions(7)
+@pytest.mark.parametrize(
+    "instance",
+    [
+        {"seed": 7},
+        # Rare professions: some are in one EPCI of a département, and such a cell, one
+        # atom with its département's, is among the complements: both must be masked.
+        {"seed": 6, "rare": True, "professions": 6, "employers": 40},
+    ],
+)
+def test_an_attacker_cannot_narrow_any_masked_cell(instance):
+    frame = random_contributions(**instance)
     protection = protect(frame)
     statuses = protection.cells["status"].value_counts()
     assert statuses["primary"] >= 30 and statuses["secondary"] >= 5
