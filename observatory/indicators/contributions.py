@@ -4,15 +4,14 @@ measures' formulas.
 `validated_contributions()`: one row per establishment × profession × campaign year, from
 the latest validated version of each return (ReturnVersion: a return reopened for a
 correction counts with its last validated figures), with the establishment's organisation
-(`employer`), sector and territories. `measure_values(rows, measures=)` computes, for every
-row (an establishment's line, or a cell's sums), the measures of
+(`employer`), sector, kind of employer and territories. `measure_values(rows, measures=)`
+computes, for every row (an establishment's line, or a cell's sums), the measures of
 observatory.indicators.definitions from its figures: sums divided by sums, never a mean of
 rates.
 """
 
 import json
 
-import numpy as np
 import pandas as pd
 from django.db import connection
 
@@ -20,7 +19,16 @@ from observatory.indicators.definitions import BY_SLUG, DEPARTURES
 from observatory.returns.fields import NAMES
 from observatory.returns.models import ReturnVersion
 
-IDENTITY = ("year", "establishment", "employer", "sector", "departement", "epci", "region")
+IDENTITY = (
+    "year",
+    "establishment",
+    "employer",
+    "sector",
+    "employer_kind",
+    "departement",
+    "epci",
+    "region",
+)
 DAYS_PER_YEAR = 365
 
 
@@ -34,6 +42,7 @@ def validated_contributions():
         "return_obj__establishment_id",
         "return_obj__establishment__organisation_id",
         "return_obj__establishment__sector_id",
+        "return_obj__establishment__employer_kind_id",
         "return_obj__establishment__commune__departement_id",
         "return_obj__establishment__commune__epci_id",
         "return_obj__establishment__commune__region_id",
@@ -58,12 +67,6 @@ def validated_contributions():
     numbers = pd.DataFrame.from_records(figures, columns=list(NAMES))
     numbers = numbers.apply(pd.to_numeric, errors="coerce").astype(float)
     return pd.concat([frame, numbers], axis=1)
-
-
-def _float(value):
-    if value is None or value == "":
-        return np.nan
-    return float(value)
 
 
 def _ratio(numerator, denominator, scale):
