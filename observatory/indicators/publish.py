@@ -33,11 +33,13 @@ class SecrecyNotProtected(Exception):
 
 
 def publish(*, run_id):
-    ids = indicators_ensure()
     contributions = validated_contributions()
     if contributions.empty:
+        # Nothing validated yet: no catalogue entry either (a portal without an observatory
+        # campaign shows no empty workforce indicators).
         SecrecyAudit.objects.filter(run_id=run_id).delete()
         return []
+    ids = indicators_ensure()
     protection = protect(contributions)
     _audits_store(run_id, protection.audits)
     if protection.failures:

@@ -281,3 +281,5 @@ def test_a_run_without_validated_returns_publishes_nothing_of_the_observatory(re
     run = pipeline.recompute_now(reason="test")
     assert run.state == RunState.SUCCEEDED
     assert not AggregateValue.objects.filter(run=run, indicator__published_by="observatory")
+    # Nor any empty catalogue entry.
+    assert not Indicator.objects.filter(published_by="observatory").exists()
