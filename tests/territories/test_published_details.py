@@ -278,6 +278,7 @@ def test_a_portrait_and_a_comparison_list_headlines_only(client, details):
         "/territoires/comparer/", {"t": ["epci/200000001", "epci/200000002"]}
     ).content.decode()
     assert "Taux de vacance témoin" in compare and "Aide à domicile" not in compare
+    assert '<abbr title="Secret statistique">s</abbr>' in compare
     _secret_absent(compare)
 
 
