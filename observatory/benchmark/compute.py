@@ -213,15 +213,20 @@ def benchmark_compute(run_id, contributions=None):
 
 
 def _forget_old_runs(run_id):
-    """Keep the run, and the published one (readers see it until this run publishes)."""
-    published = (
-        PipelineRun.objects.filter(state=RunState.SUCCEEDED)
-        .order_by("-pk")
+    """Keep the run, the published one, and the latest published one whose benchmark is
+    computed (readers see it until a newer run's benchmark is there)."""
+    published = PipelineRun.objects.filter(state=RunState.SUCCEEDED).order_by("-pk")
+    kept = [
+        run_id,
+        published.values_list("pk", flat=True).first() or 0,
+        published.filter(benchmark_groups__isnull=False)
+        .exclude(pk=run_id)
         .values_list("pk", flat=True)
         .first()
-    )
+        or 0,
+    ]
     finished = PipelineRun.objects.filter(state__in=[RunState.SUCCEEDED, RunState.FAILED]).exclude(
-        pk__in=[run_id, published or 0]
+        pk__in=kept
     )
     BenchmarkPosition.objects.filter(run__in=finished).delete()
     BenchmarkGroup.objects.filter(run__in=finished).delete()

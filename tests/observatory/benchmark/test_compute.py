@@ -218,3 +218,17 @@ def test_only_the_latest_campaigns_are_kept(computed):
     benchmark_compute(computed.run.pk, every)
     years = set(BenchmarkPosition.objects.filter(run=computed.run).values_list("year", flat=True))
     assert years == {YEAR - back for back in range(YEARS_KEPT)}
+
+
+def test_a_later_runs_benchmark_keeps_the_one_readers_see(computed):
+    from observatory.benchmark.selectors import benchmarked_run
+    from observatory.benchmark.tasks import benchmark_run
+    from territories.pipeline.models import PipelineRun
+
+    assert benchmarked_run() == computed.run
+    # Published, its own benchmark job still waiting; then a run that failed.
+    PipelineRun.objects.create(state="succeeded")
+    failed = PipelineRun.objects.create(state="failed")
+    assert benchmark_run.run_job(job=None, run_id=failed.pk) == {"skipped": True}
+    benchmark_compute(failed.pk)  # even computed, it drops nothing readers see
+    assert benchmarked_run() == computed.run
