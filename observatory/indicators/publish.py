@@ -9,6 +9,8 @@ the previous run. The employers' benchmark follows in a job of its own
 (observatory.benchmark.tasks).
 """
 
+import datetime
+
 import numpy as np
 import pandas as pd
 from django.db import transaction
@@ -78,10 +80,19 @@ def _coverage():
         "establishment__commune__departement_id",
         "establishment__commune__region_id",
         "counted",
+        "establishment__closed_on",
+        "campaign__reference_date",
     )
     frame = pd.DataFrame.from_records(
-        list(rows), columns=["year", "epci", "departement", "region", "counted"]
+        list(rows),
+        columns=["year", "epci", "departement", "region", "counted", "closed_on", "reference"],
     )
+    # An establishment closed by the reference date had nobody to declare: unless it
+    # answered anyway, it is not missing from the survey.
+    closed = frame["closed_on"].notna() & (
+        frame["closed_on"].fillna(datetime.date.max) <= frame["reference"]
+    )
+    frame = frame[frame["counted"] | ~closed]
     parts = []
     for level in ("epci", "departement", "region"):
         grouped = frame.dropna(subset=[level]).groupby(["year", level])["counted"]

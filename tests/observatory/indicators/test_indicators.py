@@ -283,3 +283,15 @@ def test_a_run_without_validated_returns_publishes_nothing_of_the_observatory(re
     assert not AggregateValue.objects.filter(run=run, indicator__published_by="observatory")
     # Nor any empty catalogue entry.
     assert not Indicator.objects.filter(published_by="observatory").exists()
+
+
+def test_an_establishment_closed_by_the_reference_date_is_not_missing(survey):
+    silent = Establishment.objects.get(name="Établissement 6")
+    silent.closed_on = datetime.date(YEAR, 6, 30)
+    silent.save()
+    run = pipeline.recompute_now(reason="test")
+    alpha = AggregateValue.objects.get(
+        run=run, indicator__slug=indicator_slug("effectif"), territory=survey["epci_a"]
+    )
+    assert (alpha.members, alpha.members_known) == (4, 4)
+    assert alpha.coverage == 1.0
