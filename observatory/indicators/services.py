@@ -2,14 +2,13 @@
 (all professions, detailed by profession) and one detail per profession, kept up to date with
 the measures, the professions and the campaigns answered."""
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from observatory.campaigns.models import Campaign
 from observatory.indicators.definitions import MEASURES, SECRECY, indicator_slug
 from observatory.reference.models import Profession
+from portal.accounts.notifications.services import portal_language
 from territories.catalogue.models import Indicator
 from territories.choices import Aggregation
 
@@ -39,7 +38,8 @@ def indicators_ensure():
     """Create or update the catalogue entries of every measure, for all professions and for
     each one; returns {slug: indicator id}. Removes nothing: a profession dropped from the
     reference keeps its past values' entries."""
-    with translation.override(settings.LANGUAGE_CODE):
+    # Background work (a recompute) writes the catalogue in the portal's language.
+    with portal_language():
         professions = list(Profession.objects.order_by("position", "name"))
         served = _served_names(professions)
         common = _common_fields()
