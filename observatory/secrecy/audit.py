@@ -24,10 +24,11 @@ import time
 import highspy
 import numpy as np
 
-from observatory.secrecy.tables import TABLES
+from observatory.secrecy.tables import NO_TERRITORY, PART, TABLES
 
 TOLERANCE = 1e-6  # a bound counts as reaching the margin within this (solver tolerance)
 UNBOUNDED = 1e12  # the largest value of a cell nothing published bounds above (JSON-safe)
+UNPUBLISHED = "unpublished"  # the reason of a part (never published) no primary rule protects
 
 
 class IntervalAudit:
@@ -128,6 +129,10 @@ def audit_year(tables, *, suppressed, reasons, rules, started, audits=None):
     every masked cell's interval in each table against its margin. `audits` may hold an
     `IntervalAudit` per table already built for these masked cells (its bounds are kept).
 
+    The parts (`tables.PART`, never published) are audited when a primary rule protects
+    them: their rows say which EPCI's side of the département (`territory`) they are, in
+    `epci` (None: the communes outside any EPCI). `cells` counts the published levels'.
+
     `narrowest` is the smallest, over masked cells and tables, of how far the interval
     reaches on its narrower side, in margins: (high − value) / margin above and, for a
     value above 0, (value − low) / min(margin, value) below (a cell smaller than its margin
@@ -135,7 +140,8 @@ def audit_year(tables, *, suppressed, reasons, rules, started, audits=None):
     """
     cells = tables.cells
     intervals, failing, narrowest = [], set(), math.inf
-    masked = np.flatnonzero(suppressed)
+    masked = np.flatnonzero(suppressed & (reasons != UNPUBLISHED))
+    parts = cells["level"].to_numpy() == PART
     for table in TABLES:
         audit = (audits or {}).get(table) or IntervalAudit(tables, table, suppressed)
         values = cells[table].to_numpy()
@@ -151,8 +157,13 @@ def audit_year(tables, *, suppressed, reasons, rules, started, audits=None):
             if value > 0:
                 ratio = min(ratio, (value - low) / min(margin, value))
             narrowest = min(narrowest, ratio)
+            where = {}
+            if parts[cell]:
+                part_epci = int(cells.at[cell, "part_epci"])
+                where = {"epci": None if part_epci == NO_TERRITORY else part_epci}
             intervals.append(
                 {
+                    **where,
                     "profession": cells.at[cell, "profession"],
                     "territory": int(cells.at[cell, "territory"]),
                     "level": cells.at[cell, "level"],
@@ -167,7 +178,7 @@ def audit_year(tables, *, suppressed, reasons, rules, started, audits=None):
             )
     return {
         "year": tables.year,
-        "cells": len(cells),
+        "cells": int((~parts).sum()),
         "primary": int(sum(1 for cell in masked if reasons[cell] != "secondary")),
         "secondary": int(sum(1 for cell in masked if reasons[cell] == "secondary")),
         "failures": len(failing),

@@ -24,7 +24,12 @@ def published_audits():
     if run is None:
         return None, []
     audits = list(SecrecyAudit.objects.filter(run=run).order_by("-year"))
-    territory_ids = {row["territory"] for audit in audits for row in audit.intervals}
+    territory_ids = {
+        territory
+        for audit in audits
+        for row in audit.intervals
+        for territory in (row["territory"], row.get("epci"))
+    }
     territories = dict(Territory.objects.filter(pk__in=territory_ids).values_list("pk", "name"))
     professions = dict(Profession.objects.values_list("code", "name"))
     for audit in audits:
@@ -32,7 +37,7 @@ def published_audits():
             (
                 {
                     **row,
-                    "territory_name": territories.get(row["territory"], row["territory"]),
+                    "territory_name": _territory_name(row, territories),
                     "table_label": TABLES.get(row["table"], row["table"]),
                     "reason_label": REASONS.get(row["reason"], row["reason"]),
                     "profession_name": professions.get(row["profession"], row["profession"])
@@ -44,6 +49,19 @@ def published_audits():
             key=_protection,
         )
     return run, audits
+
+
+def _territory_name(row, territories):
+    """The cell's territory; for a part (never published), which part of its département."""
+    name = territories.get(row["territory"], row["territory"])
+    if row["level"] != "part":
+        return name
+    if row["epci"] is None:
+        return _("%(departement)s: communes outside any EPCI") % {"departement": name}
+    return _("%(departement)s: its part of %(epci)s") % {
+        "departement": name,
+        "epci": territories.get(row["epci"], row["epci"]),
+    }
 
 
 def _protection(row):

@@ -33,8 +33,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from observatory.secrecy.audit import TOLERANCE, IntervalAudit, audit_year, margins, protected
-from observatory.secrecy.tables import TABLES, year_tables
+from observatory.secrecy.audit import (
+    TOLERANCE,
+    UNPUBLISHED,
+    IntervalAudit,
+    audit_year,
+    margins,
+    protected,
+)
+from observatory.secrecy.tables import PART, TABLES, year_tables
 
 DEVIATION = 1e-7  # a published cell moved by more than this in a protection is masked
 REASONS = ("employers", "people", "dominance", "secondary")
@@ -69,7 +76,8 @@ class Protection:
 
     # year, profession, level, territory, employers, headcount, fte, top_share,
     # status (published, primary, secondary), reason ("", employers, people, dominance,
-    # secondary). Cells without any employer are not there: they are known to be 0.
+    # secondary). Cells without any employer are not there: they are known to be 0. Nor
+    # are the parts (`tables.PART`): never published, the audit covers the sensitive ones.
     cells: pd.DataFrame
     audits: list  # one dict per year, as `SecrecyAudit` stores it
     failures: int  # masked cells, all years, that the audit finds too narrow: must be 0
@@ -91,6 +99,8 @@ def protect(contributions, *, rules=SecrecyRules()):
     for tables in year_tables(contributions):
         started = time.perf_counter()
         reasons = primary_reasons(tables.cells, rules)
+        part = tables.cells["level"].to_numpy() == PART
+        reasons[part & (reasons == "")] = UNPUBLISHED
         suppressed, current = _secondary(tables, reasons, rules)
         audits.append(
             audit_year(
@@ -108,7 +118,7 @@ def protect(contributions, *, rules=SecrecyRules()):
             reasons == "", "published", np.where(reasons == "secondary", "secondary", "primary")
         )
         frame["reason"] = reasons
-        frames.append(frame)
+        frames.append(frame[~part])
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CELL_COLUMNS)
     masked = cells[cells["status"] != "published"]
     return Protection(
@@ -141,10 +151,12 @@ def primary_reasons(cells, rules):
 
 
 def _secondary(tables, reasons, rules):
-    """Mask complements until every masked cell is protected in both tables and both
-    directions; `reasons` gets "secondary" for them. Returns the masked cells (bool) and
-    the interval audits still valid for them, per table."""
+    """Mask complements until every masked cell (but the parts no rule protects) is
+    protected in both tables and both directions; `reasons` gets "secondary" for them.
+    Returns the masked cells (bool) and the interval audits still valid for them, per
+    table."""
     suppressed = reasons != ""
+    targets = suppressed & (reasons != UNPUBLISHED)
     headcount = tables.cells["headcount"].to_numpy()
     # What masking a cell costs: the information it carries, growing with its size but
     # slowly (a log), so that big totals are kept (each is worth much) without the
@@ -161,7 +173,7 @@ def _secondary(tables, reasons, rules):
     certified = set()  # (cell, table, upper): proven protected, for good
     # Largest first (ties in the cells' order): the complements of a large cell often
     # protect the smaller ones too.
-    pending = _largest_first(np.flatnonzero(suppressed), headcount)
+    pending = _largest_first(np.flatnonzero(targets), headcount)
     while pending:
         for cell in pending:
             for table in TABLES:
@@ -182,7 +194,7 @@ def _secondary(tables, reasons, rules):
                     moved = np.flatnonzero(np.abs(deviation) > DEVIATION)
                     added = moved[~suppressed[moved]]
                     if len(added):
-                        suppressed[added] = True
+                        suppressed[added] = targets[added] = True
                         reasons[added] = "secondary"
                         for model in deviations.values():
                             model.mask(added)
@@ -202,7 +214,7 @@ def _secondary(tables, reasons, rules):
         pending = _largest_first(
             [
                 cell
-                for cell in np.flatnonzero(suppressed)
+                for cell in np.flatnonzero(targets)
                 if any(
                     (cell, table, upper) not in certified
                     for table in TABLES

@@ -8,6 +8,16 @@ of everything in it, and the all-professions cells (`ALL_PROFESSIONS`) the sums 
 professions. Atoms are never published as such; one is when it happens to be an EPCI cell
 on its own. Each year is its own set of tables (`YearTables`): nothing published for one
 year adds up with another's cells, so the years are protected independently.
+
+An atom that is not an EPCI cell on its own (a département's communes outside any EPCI, or
+one side of an EPCI straddling two départements) is never published, yet subtraction gives
+it away: the département less its whole EPCIs. Such a group is a cell of its own here, at
+the level `PART` (per profession and all professions), never published: secrecy applies its
+primary rules to it and protects it when it is sensitive, as any masked cell. Its territory
+is the département, and `part_epci` says which EPCI's side it is (`NO_TERRITORY`: the
+communes outside any EPCI). A union of parts needs no cell of its own: it is sensitive only
+if one of its parts is (it has at least the employers and people of each, and an employer
+holding over a share of it holds over that share of one part).
 """
 
 from dataclasses import dataclass
@@ -20,6 +30,7 @@ from scipy import sparse
 from observatory.indicators.definitions import ALL_PROFESSIONS
 
 LEVELS = ("epci", "departement", "region")
+PART = "part"  # never published: see the module's docstring
 TABLES = ("headcount", "fte")  # the tables protected together: a masked cell masks both
 NO_TERRITORY = -1  # a commune outside any EPCI (L'Île-d'Yeu): its atoms have no EPCI cell
 COLUMNS = ["year", "profession", "employer", *LEVELS, *TABLES]
@@ -31,7 +42,7 @@ class YearTables:
 
     year: int
     # One row per cell with at least one employer, numbered from 0 in a fixed order:
-    # profession, level, territory, employers, headcount, fte, top_share.
+    # profession, level, territory, part_epci, employers, headcount, fte, top_share.
     cells: pd.DataFrame
     # One row per atom with at least one employer: profession, epci, departement, region,
     # headcount, fte.
@@ -84,41 +95,63 @@ def year_tables(contributions):
 
 def _cells(by_employer):
     """Every cell with at least one employer, all years: employers, sums and the largest
-    employer's share of the headcount."""
+    employer's share of the headcount. Published levels first, then the parts."""
     pieces = []
     for level in LEVELS:
         rows = by_employer[by_employer[level] != NO_TERRITORY]
         for keys in (["year", "profession", level], ["year", level]):
-            per_employer = rows.groupby([*keys, "employer"], sort=False)[list(TABLES)].sum()
-            grouped = per_employer.groupby(level=keys, sort=False)
-            piece = grouped[list(TABLES)].sum()
-            piece["employers"] = grouped.size()
-            piece["top"] = grouped["headcount"].max()
-            piece = piece.reset_index().rename(columns={level: "territory"})
-            if "profession" not in keys:
-                piece["profession"] = ALL_PROFESSIONS
+            piece = _summed(rows, keys).rename(columns={level: "territory"})
+            piece["part_epci"] = NO_TERRITORY
             piece["level"] = level
             pieces.append(piece)
+    for keys in (["year", "profession"], ["year"]):
+        # The parts: communes outside any EPCI, and the sides of an EPCI that spans
+        # départements (in that profession, or in all professions).
+        spread = by_employer.groupby([*keys, "epci"])["departement"].transform("nunique")
+        rows = by_employer[(by_employer["epci"] == NO_TERRITORY) | (spread > 1)]
+        piece = _summed(rows, [*keys, "departement", "epci"])
+        piece = piece.rename(columns={"departement": "territory", "epci": "part_epci"})
+        piece["level"] = PART
+        pieces.append(piece)
     cells = pd.concat(pieces, ignore_index=True)
     cells["top_share"] = np.where(
         cells["headcount"] > 0, cells["top"] / cells["headcount"].where(cells["headcount"] > 0), 0
     )
-    cells["level_order"] = cells["level"].map({level: i for i, level in enumerate(LEVELS)})
-    cells = cells.sort_values(["year", "level_order", "profession", "territory"], kind="stable")
+    order = {level: i for i, level in enumerate((*LEVELS, PART))}
+    cells["level_order"] = cells["level"].map(order)
+    cells = cells.sort_values(
+        ["year", "level_order", "profession", "territory", "part_epci"], kind="stable"
+    )
     return cells[
-        ["year", "profession", "level", "territory", "employers", *TABLES, "top_share"]
+        ["year", "profession", "level", "territory", "part_epci", "employers", *TABLES, "top_share"]
     ].reset_index(drop=True)
+
+
+def _summed(rows, keys):
+    """The cells grouped by `keys`: sums, employers and the largest one's headcount."""
+    per_employer = rows.groupby([*keys, "employer"], sort=False)[list(TABLES)].sum()
+    grouped = per_employer.groupby(level=keys, sort=False)
+    piece = grouped[list(TABLES)].sum()
+    piece["employers"] = grouped.size()
+    piece["top"] = grouped["headcount"].max()
+    piece = piece.reset_index()
+    if "profession" not in keys:
+        piece["profession"] = ALL_PROFESSIONS
+    return piece
 
 
 def _matrix(cells, atoms):
     """Which atoms each cell adds up (cells × atoms, CSR)."""
-    index = pd.MultiIndex.from_frame(cells[["profession", "level", "territory"]])
+    index = pd.MultiIndex.from_frame(cells[["profession", "level", "territory", "part_epci"]])
     count = len(atoms)
+    nowhere = np.full(count, NO_TERRITORY)
+    places = [(level, atoms[level].to_numpy(), nowhere) for level in LEVELS]
+    places.append((PART, atoms["departement"].to_numpy(), atoms["epci"].to_numpy()))
     rows, columns = [], []
-    for level in LEVELS:
+    for level, territory, part_epci in places:
         for profession in (atoms["profession"].to_numpy(), np.full(count, ALL_PROFESSIONS)):
             keys = pd.MultiIndex.from_arrays(
-                [profession, np.full(count, level), atoms[level].to_numpy()]
+                [profession, np.full(count, level), territory, part_epci]
             )
             found = index.get_indexer(keys)
             rows.append(found[found >= 0])

@@ -9,7 +9,7 @@ import pytest
 
 from observatory.indicators.definitions import ALL_PROFESSIONS
 from observatory.secrecy.suppression import SecrecyRules, protect
-from tests.observatory.secrecy.attacker import attack, too_narrow
+from tests.observatory.secrecy.attacker import attack, sensitive_places, too_narrow
 
 REGION = 1
 # Département 10 holds EPCIs 101 and 102, département 20 holds 201 and 202; EPCI 300
@@ -70,16 +70,22 @@ def masked(protection):
 
 
 def assert_safe(frame, protection):
-    """The audit and the independent attacker both find every masked cell protected."""
+    """The audit and the independent attacker both find every masked cell protected, and
+    every group of one place that a primary rule protects, published or not."""
     assert protection.failures == 0
     assert all(audit["failures"] == 0 for audit in protection.audits)
-    bounds = attack(frame, protection.cells)
-    assert too_narrow(protection.cells, bounds) == []
+    places = sensitive_places(frame)
+    bounds = attack(frame, protection.cells, places)
+    assert too_narrow(protection.cells, bounds, places) == []
     # The attacker does not know more than the audit assumes: its intervals hold the
     # audit's.
     for audit in protection.audits:
         for row in audit["intervals"]:
             key = (audit["year"], row["profession"], row["level"], row["territory"])
+            if row["level"] == "part":
+                epci = -1 if row["epci"] is None else row["epci"]
+                key = (audit["year"], row["profession"], "place", epci, row["territory"])
+                assert key in places
             low, high = bounds[(*key, row["table"])]
             assert low <= row["low"] + 1e-6
             assert high >= min(row["high"], 1e12) - 1e-6
@@ -225,7 +231,7 @@ def test_the_all_professions_row_is_protected():
 
 def random_contributions(seed, *, years=3, employers=30, professions=5, rare=False):
     """A small région with many primary cells: few employers per EPCI, one straddling
-    EPCI, organisations with two establishments, professions an employer lacks (one in
+    EPCI, communes outside any EPCI, organisations with two establishments, professions an employer lacks (one in
     four; with `rare`, from a quarter for the first profession to nine in ten for the
     last, which then is in one EPCI of a département, its cell the département's)."""
     rng = np.random.default_rng(seed)
@@ -234,6 +240,7 @@ def random_contributions(seed, *, years=3, employers=30, professions=5, rare=Fal
         (203, 20),
         (300, 10),
         (300, 20),
+        (None, 20),
     ]
     weights = np.linspace(2, 1, len(places))
     where = rng.choice(len(places), size=employers, p=weights / weights.sum())
@@ -310,7 +317,10 @@ def test_the_audit_fits_the_model_that_stores_it():
     json.dumps(protection.audits, allow_nan=False)
     year = protection.cells[protection.cells["year"] == audit["year"]]
     assert audit["cells"] == len(year)
-    assert audit["primary"] == (year["status"] == "primary").sum()
+    # The parts (never published) a primary rule protects count among the primary.
+    parts = sum(row["level"] == "part" for row in audit["intervals"]) // 2
+    assert parts >= 1
+    assert audit["primary"] == (year["status"] == "primary").sum() + parts
     assert audit["secondary"] == (year["status"] == "secondary").sum()
     assert len(audit["intervals"]) == 2 * (audit["primary"] + audit["secondary"])
     assert audit["narrowest"] >= 1
@@ -353,3 +363,37 @@ def test_a_commune_outside_any_epci_counts_in_its_departement_only():
     assert cell(protection, "A", "departement", 10)["headcount"] == 130
     assert cell(protection, "A", "region", REGION)["headcount"] == 230
     assert protection.failures == 0
+
+
+@pytest.mark.parametrize(
+    ("epci", "departement"),
+    [(None, 10), (300, 20)],
+    ids=["outside-any-epci", "one-side-of-a-straddling-epci"],
+)
+def test_a_lone_employer_no_table_publishes_is_not_given_away_by_subtraction(epci, departement):
+    # Every EPCI cell is safe, but one employer sits where no cell is its own: the
+    # département less its whole EPCIs would give its figures away, exactly.
+    rows = grid()
+    if epci == 300:
+        rows += [(2024, "A", 3000 + k, 300, 10, 10) for k in range(5)]
+    rows += [(2024, "A", 9000, epci, departement, 12)]
+    frame = contributions(rows)
+    protection = protect(frame)
+    parts = [
+        row
+        for row in protection.audits[0]["intervals"]
+        if row["level"] == "part" and row["profession"] == "A"
+    ]
+    assert {(row["territory"], row["epci"], row["reason"]) for row in parts} == {
+        (departement, epci, "employers")
+    }
+    assert all(row["ok"] for row in parts)
+    assert not masked(protection).empty
+    assert_safe(frame, protection)
+    # Were every cell published, the attacker would pin it down.
+    everything = protection.cells.assign(status="published")
+    places = sensitive_places(frame)
+    narrow = too_narrow(everything, attack(frame, everything, places), places)
+    assert {key[:5] for key, *_ in narrow} >= {
+        (2024, "A", "place", -1 if epci is None else epci, departement)
+    }
