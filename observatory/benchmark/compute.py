@@ -13,8 +13,20 @@ distribution is that of the establishments' own values, each computed from its o
 with the indicators' formulas (observatory.benchmark.figures). A comparison is shown only
 where at least MIN_OTHER_EMPLOYERS employers besides the establishment's own organisation
 give a value and no employer holds more than MAX_SHARE of the headcount of those giving
-one; otherwise the page says the group is too small (secret statistique). Only quartiles
-and a rounded percentile leave the server, never a member's value.
+one; otherwise the page says the group is too small (secret statistique). What leaves the
+server is the establishment's place (a quartile band and a percentile rounded to 5) and,
+for the larger groups, the group's quartiles — never a member's value:
+
+- a quantile of a small group is a member's value (the median of an odd count), or a
+  simple mix of two, which an employer knowing its own value and rank could solve. So
+  each quartile shown is the mean of the 3 values around it (a window centred on the
+  quantile's rank), and only where those 3 values come from 3 different employers: as in
+  the tables' secrecy, a figure is never fewer than 3 employers', and an employer inside a
+  window learns at most the mean of two others';
+- the three windows must not overlap, or their differences would give single values
+  away: the group needs MIN_QUARTILE_VALUES values (the quartiles' ranks then lie at
+  least 3 apart);
+- they are rounded to QUARTILE_DIGITS significant digits.
 """
 
 import time
@@ -31,6 +43,9 @@ from territories.choices import RunState
 from territories.pipeline.models import PipelineRun
 
 MIN_OTHER_EMPLOYERS = 5
+MIN_QUARTILE_VALUES = 13  # (13 − 1) / 4 = 3: the quartiles' windows of 3 never overlap
+WINDOW = 3  # each quartile shown is the mean of this many values, of as many employers
+QUARTILE_DIGITS = 2  # significant digits of the quartiles shown
 # An employer's board compares this year with the last ones, not with the first survey:
 # the benchmark keeps the latest campaigns only (its positions weigh per establishment).
 YEARS_KEPT = 3
@@ -134,8 +149,13 @@ def _placed(long, key):
     heads = per_employer.groupby(level=by, sort=False)
     total = heads.sum()
     stats["largest"] = (heads.max() / total.where(total > 0)).reindex(stats.index)
+    # The exact quartiles place each member in its band; they are not stored.
     quartiles = grouped["value"].quantile([0.25, 0.5, 0.75]).unstack()
     stats[["q1", "median", "q3"]] = quartiles.reindex(stats.index).to_numpy()
+    shown_quartiles = _windowed_quartiles(
+        known["value"].to_numpy(), known["employer"].to_numpy(), stats["values"].to_numpy()
+    )
+    stats[["shown_q1", "shown_median", "shown_q3"]] = shown_quartiles
 
     frame = inside[[*by, "employer", "value"]].join(
         stats[["values", "employers", "largest", "q1", "median", "q3"]], on=by
@@ -165,6 +185,36 @@ def _placed(long, key):
         index=frame.index,
     )
     return stats, places
+
+
+def _windowed_quartiles(values, employers, counts):
+    """The quartiles that may be shown, one row per group (NaN where they may not): the
+    mean of the WINDOW values centred on each quartile's rank, where the group has
+    MIN_QUARTILE_VALUES values and the window's come from WINDOW different employers,
+    rounded to QUARTILE_DIGITS significant digits.
+
+    `values` and `employers` hold the groups' members one group after another, each
+    group's sorted by value; `counts` says how many each group has."""
+    counts = np.asarray(counts, dtype=np.int64)
+    found = np.full((len(counts), 3), np.nan)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    large = np.flatnonzero(counts >= MIN_QUARTILE_VALUES)
+    offsets = np.arange(WINDOW) - WINDOW // 2
+    for column, share in enumerate((0.25, 0.5, 0.75)):
+        centre = np.floor(share * (counts[large] - 1) + 0.5).astype(np.int64)
+        window = (starts[large] + centre)[:, None] + offsets
+        ranked = np.sort(employers[window], axis=1)
+        distinct = 1 + (np.diff(ranked, axis=1) != 0).sum(axis=1)
+        means = values[window].mean(axis=1)
+        found[large, column] = np.where(distinct == WINDOW, _significant(means), np.nan)
+    return found
+
+
+def _significant(values):
+    """Rounded to QUARTILE_DIGITS significant digits (0 stays 0)."""
+    magnitude = np.floor(np.log10(np.abs(np.where(values == 0, 1, values))))
+    scale = 10.0 ** (QUARTILE_DIGITS - 1 - magnitude)
+    return np.round(values * scale) / scale
 
 
 def benchmark_compute(run_id, contributions=None):
@@ -341,7 +391,13 @@ def _groups_of(kind, key, rows, stats):
             "employers": int(found.employers),
             "largest": _number(found.largest),
         }
-        if found.employers >= MIN_OTHER_EMPLOYERS and found.largest <= MAX_SHARE:
-            summary |= {q: _number(getattr(found, q)) for q in ("q1", "median", "q3")}
+        quartiles = [found.shown_q1, found.shown_median, found.shown_q3]
+        if (
+            found.employers > MIN_OTHER_EMPLOYERS
+            and found.largest <= MAX_SHARE
+            and all(q == q for q in quartiles)
+        ):
+            names = ("q1", "median", "q3")
+            summary |= {q: _number(value) for q, value in zip(names, quartiles, strict=True)}
         groups[(year, kind, group_key)]["summaries"].setdefault(profession, {})[measure] = summary
     return groups

@@ -107,13 +107,12 @@ def _table(block, benchmark, styles):
                 spans.append(("SPAN", (column, index), (column + 4, index)))
                 spans.append(("BACKGROUND", (column, index), (column + 4, index), GREY))
             else:
-                line += [
-                    p(comparison.position_text),
-                    p(comparison.q1),
-                    p(comparison.median),
-                    p(comparison.q3),
-                    p(comparison.employers),
-                ]
+                if comparison.median:
+                    quartiles = [p(comparison.q1), p(comparison.median), p(comparison.q3)]
+                else:
+                    quartiles = [p(comparison.quartiles_text), "", ""]
+                    spans.append(("SPAN", (column + 1, index), (column + 3, index)))
+                line += [p(comparison.position_text), *quartiles, p(comparison.employers)]
         data.append(line)
     table = Table(data, colWidths=WIDTHS, repeatRows=2)
     table.setStyle(

@@ -73,6 +73,13 @@ class Comparison:
         return SECRET
 
     @property
+    def quartiles_text(self):
+        """« Q1 · median · Q3 », or why a group too small to tell them has none."""
+        if not self.median:
+            return _("not published (group too small)")
+        return f"{self.q1} · {self.median} · {self.q3}"
+
+    @property
     def position_text(self):
         if self.percentile is None:
             return self.position or "—"
@@ -173,15 +180,16 @@ def _comparison(place, group, profession, measure):
     if group is None or place is None:
         return None
     summary = group.summaries.get(profession, {}).get(measure.slug, {})
-    if not place or "median" not in summary:
+    if not place or not summary:
         return Comparison(shown=False)
+    quartiles = {}
+    if "median" in summary:  # only large groups' (observatory.benchmark.compute)
+        quartiles = {q: value_text(summary[q], measure) for q in ("q1", "median", "q3")}
     return Comparison(
         shown=True,
         position=BANDS.get(place[1], ""),
         percentile=place[0],
-        q1=value_text(summary["q1"], measure),
-        median=value_text(summary["median"], measure),
-        q3=value_text(summary["q3"], measure),
+        **quartiles,
         employers=summary["employers"],
         establishments=summary["values"],
     )

@@ -4,7 +4,13 @@ groups are made, the secrecy rule."""
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from observatory.benchmark.compute import MAX_SHARE, MIN_OTHER_EMPLOYERS
+from observatory.benchmark.compute import (
+    MAX_SHARE,
+    MIN_OTHER_EMPLOYERS,
+    MIN_QUARTILE_VALUES,
+    QUARTILE_DIGITS,
+    WINDOW,
+)
 from observatory.benchmark.selectors import SECRET, group_size
 
 
@@ -26,9 +32,9 @@ def method():
         "falls in the same band: fewer than 10, 10 to 49, 50 to 249, 250 or more people) and "
         "its territory (every establishment of the same EPCI). A value is computed from the "
         "establishment's own figures, with the formulas of the observatory's indicators; "
-        "« all professions » from the sum of its figures. The quartiles are those of the "
-        "group's establishments; the percentile, rounded to 5, says what share of them has a "
-        "lower value (half of those with the same value counted)."
+        "« all professions » from the sum of its figures. The percentile, rounded to 5, says "
+        "what share of the group's establishments has a lower value (half of those with the "
+        "same value counted)."
     )
 
 
@@ -36,9 +42,19 @@ def secrecy():
     return _(
         "Statistical secrecy: a comparison is shown only where the group counts at least "
         "%(others)s employers besides yours giving a value and where no employer holds more "
-        "than %(share)s %% of their headcount; otherwise it reads « %(marker)s ». Only "
-        "quartiles and rounded percentiles are shown, never another employer's value."
-    ) % {"others": MIN_OTHER_EMPLOYERS, "share": round(MAX_SHARE * 100), "marker": SECRET}
+        "than %(share)s %% of their headcount; otherwise it reads « %(marker)s ». No other "
+        "employer's value is ever shown: the group's quartiles are given only for groups of "
+        "at least %(values)s establishments, each as the mean of the %(window)s values around "
+        "it, which must come from %(window)s different employers, rounded to %(digits)s "
+        "significant digits."
+    ) % {
+        "others": MIN_OTHER_EMPLOYERS,
+        "share": round(MAX_SHARE * 100),
+        "marker": SECRET,
+        "values": MIN_QUARTILE_VALUES,
+        "window": WINDOW,
+        "digits": QUARTILE_DIGITS,
+    }
 
 
 def demo():

@@ -44,7 +44,7 @@ def test_a_delegate_opens_their_benchmark(page, cast, computed, organisation):
     row = table.get_by_role("row", name="Taux de vacance", exact=False).first
     expect(row).to_contain_text("35,0 %")
     expect(row).to_contain_text("dans le quart le plus élevé (95e centile)")
-    expect(row).to_contain_text("12,5 % · 20,0 % · 27,5 %")
+    expect(row).to_contain_text("non publiés (groupe trop petit)")
     expect(row).to_contain_text("7 employeurs")
 
     # The home-care service's similar employers are too few: the marker, no figure.

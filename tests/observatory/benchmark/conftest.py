@@ -9,10 +9,16 @@ five in Alpha and one in Bêta, whose vacancy rates are 5, 10, 15, 20, 25 (Alpha
 rate 42.5 % — a value no page of `organisation` may show.
 
 So the Foyer's similar employers (child protection × the département × 10 to 49 people) are
-7 employers, rates 5…35: Q1 12.5, median 20, Q3 27.5, the Foyer's percentile 95 (the
-highest quarter); its territory, Alpha, holds 6 employers with an educators' rate (5…25 and
-35): Q1 11.25, median 17.5, Q3 23.75, percentile 90. The home-care service's similar
-employers are two (itself and the CCAS): too few, secret.
+7 employers, rates 5…35: the Foyer's percentile 95 (the highest quarter); its territory,
+Alpha, holds 6 employers with an educators' rate (5…25 and 35): percentile 90. Both groups
+are too small for their quartiles to be told (13 values needed). The home-care service's
+similar employers are two (itself and the CCAS): too few, secret.
+
+`crowded` adds six homes in Bêta, rates 0, 0, 5, 10, 15, 20: the similar group then holds
+13 employers, rates 0 0 5 5 10 10 15 15 20 20 25 30 35, whose quartiles are told as the
+means of the three values around ranks 3, 6 and 9 (from 0): (5 + 5 + 10) / 3 = 6.7,
+(10 + 15 + 15) / 3 = 13, (20 + 20 + 25) / 3 = 22 (two significant digits); the Foyer's
+percentile stays 95 ((12 + ½) / 13 = 96 %).
 """
 
 import datetime
@@ -44,6 +50,7 @@ OTHER_SIRETS = [
 ]
 OTHER_RATES = [5, 10, 15, 20, 25, 30]  # vacant posts out of 20 budgeted → these percentages
 OTHER_COMMUNES = ["98001", "98002", "98003", "98002", "98003", "98005"]
+CROWDED_RATES = [0, 0, 5, 10, 15, 20]
 
 
 def educators(vacant, **changes):
@@ -147,6 +154,25 @@ def peers(reference, small_geography, establishments, benchmark_campaign):
 @pytest.fixture
 def computed(peers):
     """A succeeded run whose benchmark is computed from those returns."""
+    run = succeeded_run()
+    benchmark_compute(run.pk)
+    return SimpleNamespace(run=run, peers=peers)
+
+
+@pytest.fixture
+def crowded(peers, reference, small_geography, benchmark_campaign):
+    """Six more child-protection homes in Bêta, each of its own employer, and a succeeded
+    run whose benchmark is computed."""
+    for index, rate in enumerate(CROWDED_RATES):
+        home = Establishment.objects.create(
+            organisation=OrganisationFactory(name=f"Maison d'enfants n° {index + 7}"),
+            name=f"MECS n° {index + 7}",
+            siret=f"987654321{index:05d}",
+            commune=small_geography["98004"],
+            sector=reference.child,
+            employer_kind=reference.association,
+        )
+        validated(benchmark_campaign, home, {EDUC: educators(rate // 5)})
     run = succeeded_run()
     benchmark_compute(run.pk)
     return SimpleNamespace(run=run, peers=peers)

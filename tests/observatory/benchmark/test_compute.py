@@ -2,10 +2,17 @@
 (tests/observatory/benchmark/conftest.py), the secrecy rule, and a second run of the
 computation replacing the first."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from observatory.benchmark.compute import YEARS_KEPT, _computed, benchmark_compute, size_band
+from observatory.benchmark.compute import (
+    YEARS_KEPT,
+    _computed,
+    _windowed_quartiles,
+    benchmark_compute,
+    size_band,
+)
 from observatory.benchmark.models import BenchmarkGroup, BenchmarkKind, BenchmarkPosition
 from observatory.indicators.contributions import validated_contributions
 from observatory.returns.fields import NAMES
@@ -51,15 +58,9 @@ def test_similar_employers_checked_by_hand(computed, establishments, small_geogr
     assert (similar.employers, similar.establishments) == (7, 7)
     # Vacancy rates 5, 10, 15, 20, 25, 30 and the Foyer's 35.
     assert similar.distributions[EDUC]["taux-vacance"] == [5, 10, 15, 20, 25, 30, 35]
+    # Seven values: too few for quartiles to be told (the median would be a member's).
     summary = similar.summaries[EDUC]["taux-vacance"]
-    assert summary == {
-        "values": 7,
-        "employers": 7,
-        "largest": pytest.approx(1 / 7, abs=1e-4),
-        "q1": 12.5,
-        "median": 20.0,
-        "q3": 27.5,
-    }
+    assert summary == {"values": 7, "employers": 7, "largest": pytest.approx(1 / 7, abs=1e-4)}
     # (6 below + half of itself) / 7 = 92.9 %, rounded to 95; above Q3.
     value, similar_place, _territory_place = position.comparisons[EDUC]["taux-vacance"]
     assert value == 35.0
@@ -76,12 +77,12 @@ def test_territory_checked_by_hand(computed, establishments, small_geography):
     # Five homes, the Foyer and the home-care service: six employers, seven establishments.
     assert (territory.employers, territory.establishments) == (6, 7)
     summary = territory.summaries[EDUC]["taux-vacance"]
-    assert (summary["q1"], summary["median"], summary["q3"]) == (11.25, 17.5, 23.75)
+    assert (summary["values"], "median" in summary) == (6, False)
     # (5 below + ½) / 6 = 91.7 %, rounded to 90.
     assert position.comparisons[EDUC]["taux-vacance"][2] == [90, "highest"]
     # All professions: the home-care service's 1 vacant post of 6 (16.7 %) joins them.
     everyone = territory.summaries["*"]["taux-vacance"]
-    assert everyone["values"] == 7 and everyone["median"] == pytest.approx(16.6667, abs=1e-4)
+    assert everyone["values"] == 7 and "median" not in everyone
 
 
 def test_a_group_with_too_few_employers_is_secret(computed, establishments):
@@ -192,7 +193,7 @@ def test_a_value_without_denominator_has_no_position():
     rows.loc[0, "posts_budgeted"] = 0
     _groups, positions = _computed(rows)
     first = next(p for p in positions if p["establishment"] == 1)
-    # No value of its own, no position; the group's quartiles are still shown.
+    # No value of its own, no position; the others are still compared.
     assert first["comparisons"][EDUC]["taux-vacance"] == [None, [None, None], [None, None]]
 
 
@@ -232,3 +233,33 @@ def test_a_later_runs_benchmark_keeps_the_one_readers_see(computed):
     assert benchmark_run.run_job(job=None, run_id=failed.pk) == {"skipped": True}
     benchmark_compute(failed.pk)  # even computed, it drops nothing readers see
     assert benchmarked_run() == computed.run
+
+
+def test_a_large_groups_quartiles_are_means_of_three_employers(crowded, establishments):
+    position = BenchmarkPosition.objects.select_related("similar").get(
+        establishment=establishments.home
+    )
+    summary = position.similar.summaries[EDUC]["taux-vacance"]
+    assert summary["values"] == summary["employers"] == 13
+    assert (summary["q1"], summary["median"], summary["q3"]) == (6.7, 13.0, 22.0)
+    assert position.comparisons[EDUC]["taux-vacance"][1] == [95, "highest"]
+    # No quartile is any member's value.
+    values = position.similar.distributions[EDUC]["taux-vacance"]
+    assert not {summary["q1"], summary["median"], summary["q3"]} & set(values)
+
+
+def test_quartiles_are_told_only_from_windows_of_different_employers():
+    values = np.arange(13, dtype=float) * 10
+    assert _windowed_quartiles(values, np.arange(13), [13]).tolist() == [[30.0, 60.0, 90.0]]
+    # Twelve values: the windows would overlap; none told.
+    assert np.isnan(_windowed_quartiles(values[:12], np.arange(12), [12])).all()
+    # Two of the median's window from one employer: an employer inside it would learn
+    # the third's value; the median is not told, the others are.
+    employers = np.arange(13)
+    employers[5] = employers[6]
+    found = _windowed_quartiles(values, employers, [13])[0]
+    assert found[0] == 30 and np.isnan(found[1]) and found[2] == 90
+    # Two groups one after the other; two significant digits.
+    both = np.concatenate([values + 1.234, values[:5]])
+    found = _windowed_quartiles(both, np.arange(18), [13, 5])
+    assert found[0].tolist() == [31.0, 61.0, 91.0] and np.isnan(found[1]).all()

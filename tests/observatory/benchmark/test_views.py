@@ -60,18 +60,22 @@ def test_a_delegate_reads_where_the_foyer_stands(client, cast, computed, organis
     assert "Foyer des Tilleuls" in text
     assert "Protection de l'enfance, Département test, 10 à 49 personnes (7 employeurs)" in text
     assert "les établissements de CC Alpha (6 employeurs)" in text
-    # The educators' vacancy rate: 35 %, beside similar employers (Q1 12.5, median 20,
-    # Q3 27.5, percentile 95) and Alpha's (11.25, 17.5, 23.75, percentile 90), shown to
-    # one decimal (halves up).
+    # The educators' vacancy rate: 35 %, beside similar employers (percentile 95) and
+    # Alpha's (percentile 90), both too small for their quartiles to be told.
     educators_block = text[text.index("Éducateur spécialisé") :]
     vacancy = educators_block[educators_block.index("Taux de vacance") :][:400]
     assert "35,0 %" in vacancy
-    assert "dans le quart le plus élevé (95e centile) 12,5 % · 20,0 % · 27,5 % 7 employeurs" in (
-        vacancy
+    assert (
+        "dans le quart le plus élevé (95e centile) non publiés (groupe trop petit) 7 employeurs"
+        in vacancy
     )
-    assert "dans le quart le plus élevé (90e centile) 11,3 % · 17,5 % · 23,8 % 6 employeurs" in (
-        vacancy
+    assert (
+        "dans le quart le plus élevé (90e centile) non publiés (groupe trop petit) 6 employeurs"
+        in vacancy
     )
+    # No other member's rate: the line holds the Foyer's figure alone.
+    line = vacancy[: vacancy.index("Taux de vacance de plus")]
+    assert re.findall(r"[\d,]+ %", line) == ["35,0 %"]
     # The home-care service's similar employers are two: the marker, no figure, not even
     # how many they are.
     care = text[text.index("Service d'aide à domicile du Maine") :]
@@ -95,11 +99,26 @@ def test_the_pdf_says_the_same_dated_with_source_and_rule(client, cast, computed
     today = formats.date_format(timezone.localdate(), "j F Y")
     assert today in text
     assert "Source" in text and "Secret statistique" in text
-    for figure in ("35,0 %", "12,5 %", "20,0 %", "27,5 %", "95e centile", "90e centile"):
+    for figure in ("35,0 %", "non publiés", "95e centile", "90e centile"):
         assert figure in text, figure
     assert SECRET in text
     for stranger in STRANGERS:
         assert stranger not in text
+
+
+def test_a_large_group_tells_its_quartiles(client, cast, crowded, organisation):
+    # The similar employers are 13: their quartiles, means of three employers' values
+    # (6.7, 13, 22), on the page and in the PDF.
+    client.force_login(cast.member)
+    text = text_of(client.get(page_url(organisation)))
+    educators_block = text[text.index("Éducateur spécialisé") :]
+    vacancy = educators_block[educators_block.index("Taux de vacance") :][:400]
+    assert (
+        "dans le quart le plus élevé (95e centile) 6,7 % · 13,0 % · 22,0 % 13 employeurs" in vacancy
+    )
+    report = pdf_text(client.get(report_url(organisation)).content)
+    for figure in ("6,7 %", "13,0 %", "22,0 %"):
+        assert figure in report, figure
 
 
 @pytest.mark.parametrize("view", ["page", "report"])
