@@ -9,24 +9,17 @@ each request a new address (another territory highlighted, so nothing is reused 
 previous one), beside the explorer's page in the same run; prints medians, p95 and queries.
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _harness
+
 ROUNDS = 30
 PAIR = "x=taux-pauvrete&y=part-familles-monoparentales"
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ["DEBUG"] = "true"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _harness.setup_django({"DEBUG": "true"})
     from django.conf import settings
     from django.db import connection, reset_queries
     from django.test import Client

@@ -14,22 +14,14 @@ import http.client
 import os
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _harness
+
+ROOT = _harness.ROOT
 PORT = 8765
 REQUESTS = 300
-
-
-def setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ["DEBUG"] = "true"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def timed(path):
@@ -49,7 +41,7 @@ def timed(path):
 
 
 def main():
-    setup()
+    _harness.setup_django({"DEBUG": "true"})
     from django.conf import settings
 
     from territories.maps.geometries import build_geometries

@@ -11,36 +11,13 @@ aggregation to EPCI, département and région in pandas alone) and the portal's 
 
 import argparse
 import io
-import json
-import os
-import resource
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+import _harness
+
 DB_NAME = "cohesion_bench_national"
+ENV = _harness.environment(DB_NAME, RECOMPUTE_CHUNK_INDICATORS="8")
 YEARS = list(range(2014, 2024))
-
-
-def environment():
-    return {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "RECOMPUTE_CHUNK_INDICATORS": "8",
-    }
-
-
-def setup_django():
-    os.environ.update(environment())
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def generate(communes_count):
@@ -223,24 +200,6 @@ def pipeline():
     }
 
 
-def child(step):
-    setup_django()
-    result = {"floor": floor, "pipeline": pipeline}[step]()
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
-
-
-def run_child(step):
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", step],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=35000)
@@ -248,23 +207,18 @@ def main():
     parser.add_argument("--keep", action="store_true", help="reuse the database if it exists")
     args = parser.parse_args()
     if args.child:
-        return child(args.child)
+        return _harness.child({"floor": floor, "pipeline": pipeline}, args.child, ENV)
     if not args.keep:
-        subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True)
-        subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {DB_NAME}"], check=True)
-        subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
-            env=environment(),
-            check=True,
-        )
-        setup_django()
+        _harness.database_recreate(ENV["DATABASE_URL"])
+        _harness.manage("migrate", "-v0", env=ENV)
+        _harness.setup_django(ENV)
         started = time.perf_counter()
         rows = generate(args.communes)
         print(
             f"generated {args.communes} communes, {rows} values in {time.perf_counter() - started:.0f} s"
         )
-    floor_result = run_child("floor")
-    pipeline_result = run_child("pipeline")
+    floor_result = _harness.run_child(__file__, "floor", ENV)
+    pipeline_result = _harness.run_child(__file__, "pipeline", ENV)
     print(
         f"floor:    {floor_result['rows']:,} values read in {floor_result['read_s']:.1f} s, "
         f"read + pandas aggregation {floor_result['total_s']:.1f} s, peak {floor_result['peak_mb']:.0f} MB"

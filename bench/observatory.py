@@ -20,37 +20,16 @@ Prints times, peak memory and their ratio (goal: the recompute within 3× the fl
 
 import argparse
 import json
-import os
-import resource
-import subprocess
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+import _harness
+
 DB_NAME = "cohesion_bench_observatory"
+ENV = _harness.environment(DB_NAME)
 DEPARTEMENTS = 5
 EPCI = 70
 COMMUNES = 1400
-
-
-def environment():
-    return {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-
-
-def setup_django():
-    os.environ.update(environment())
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def generate_geography(rng):
@@ -310,24 +289,6 @@ def recompute():
     }
 
 
-def child(step):
-    setup_django()
-    result = {"floor": floor, "recompute": recompute}[step]()
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
-
-
-def run_child(step):
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", step],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--employers", type=int, default=2000)
@@ -337,21 +298,16 @@ def main():
     parser.add_argument("--keep", action="store_true", help="reuse the database if it exists")
     args = parser.parse_args()
     if args.child:
-        return child(args.child)
+        return _harness.child({"floor": floor, "recompute": recompute}, args.child, ENV)
     if not args.keep:
-        subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True)
-        subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {DB_NAME}"], check=True)
-        subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
-            env=environment(),
-            check=True,
-        )
-        setup_django()
+        _harness.database_recreate(ENV["DATABASE_URL"])
+        _harness.manage("migrate", "-v0", env=ENV)
+        _harness.setup_django(ENV)
         started = time.perf_counter()
         returns = generate(args.employers, args.professions, args.years)
         print(f"generated {returns:,} validated returns in {time.perf_counter() - started:.0f} s")
-    floor_result = run_child("floor")
-    recompute_result = run_child("recompute")
+    floor_result = _harness.run_child(__file__, "floor", ENV)
+    recompute_result = _harness.run_child(__file__, "recompute", ENV)
     print(
         f"floor:     {floor_result['lines']:,} lines read in {floor_result['read_s']:.2f} s, "
         f"{floor_result['cells']:,} cells, read + pandas {floor_result['total_s']:.2f} s, "

@@ -13,18 +13,13 @@ pages must keep a small, constant number of queries whatever the number of estab
 (the demo has about 500), as the tests pin.
 """
 
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+import _harness
 
-import django
-
-django.setup()
+_harness.setup_django()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

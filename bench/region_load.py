@@ -3,13 +3,10 @@ then recompute again with nothing changed, where every map layer is reused."""
 
 import os
 import secrets
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _harness
 
 
 def main():
@@ -20,19 +17,14 @@ def main():
         env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
         env["VAR_DIR"] = folder
     else:
-        url = env["DATABASE_URL"]
-        name = url.rsplit("/", 1)[1]
-        admin = url.rsplit("/", 1)[0] + "/postgres"
-        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
-        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+        _harness.database_recreate(env["DATABASE_URL"])
         env["VAR_DIR"] = tempfile.mkdtemp(prefix="cohesion-bench-")
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    _harness.manage("migrate", "-v0", env=env)
     started = time.perf_counter()
-    result = subprocess.run(
-        [*manage, "load_territories", str(ROOT / "data" / "paysdelaloire")],
+    result = _harness.manage(
+        "load_territories",
+        str(_harness.ROOT / "data" / "paysdelaloire"),
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
@@ -40,13 +32,7 @@ def main():
     print(result.stdout)
     engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(f"{engine}: load from empty + full recompute: {elapsed:.1f} s (process start included)")
-    again = subprocess.run(
-        [*manage, "shell", "-c", AGAIN],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    again = _harness.manage("shell", "-c", AGAIN, env=env, capture_output=True, text=True)
     print(f"{engine}: {again.stdout.strip().splitlines()[-1]}")
 
 

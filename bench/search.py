@@ -14,10 +14,10 @@ import secrets
 import statistics
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import _harness
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cohesion_bench_search"
 RESOURCES = 10_000
 QUERIES = 200
@@ -148,14 +148,6 @@ def vocabulary(rng, size=4000):
 
 
 def setup(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    # As in production: DEBUG off (no query log kept), so a throwaway key is needed.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ["PAGE_CACHE_TTL"] = "0"  # every search computed, as a new one is
-    sys.path.insert(0, str(ROOT))
     import psycopg
 
     parts = urlsplit(url)
@@ -166,9 +158,11 @@ def setup(url):
             "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
+    # As in production: DEBUG off (no query log kept), so a throwaway key is needed; no page
+    # cache, so every search is computed, as a new one is.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    _harness.setup_django({"DATABASE_URL": url, "DEBUG": "false", "PAGE_CACHE_TTL": "0"})
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

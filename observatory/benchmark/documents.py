@@ -1,79 +1,44 @@
-"""The benchmark as a PDF for the organisation's board (drawn with ReportLab): the page's
-content, dated, with its source and the secrecy rule.
-
-As the committees' documents do, it embeds Bitstream Vera, shipped with ReportLab, rather
-than the 14 standard fonts, whose Latin-1 encoding drops characters names may hold; text is
-escaped, since ReportLab's paragraphs read a markup of their own.
+"""The benchmark as a PDF for the organisation's board (drawn with ReportLab in the embedded
+fonts of portal.accounts.pdf, as the committees' documents are): the page's content, dated,
+with its source and the secrecy rule.
 """
 
-import io
-from functools import cache
-from pathlib import Path
-from xml.sax.saxutils import escape
-
-import reportlab
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from observatory.benchmark import texts
+from portal.accounts import pdf
+from portal.accounts.pdf import plain
 
-FONT, BOLD = "CohesionVera", "CohesionVera-Bold"
-# Characters Vera lacks, or that a PDF reader shows badly, and what stands for them.
-SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u200b": ""})
 # Measure, value, then per group: position, first quartile, median, third quartile, employers.
 WIDTHS = [4.6 * cm, 1.8 * cm] + [4.2 * cm, 1.5 * cm, 1.5 * cm, 1.5 * cm, 1.4 * cm] * 2
 GREY = colors.HexColor("#e8e8e8")
 
 
-@cache
-def _fonts():
-    folder = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "VeraBd.ttf")))
-    return True
-
-
 def _styles():
-    _fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=16, leading=20),
-        "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=12, leading=15),
-        "subheading": ParagraphStyle("subheading", parent=body, fontName=BOLD, fontSize=10),
-        "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
-        "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8, leading=10),
+    styles = pdf.paragraph_styles(
+        body=(10, 13), title=(16, 20), heading=(12, 15), small=(8, 10), cell=(8, 10)
+    )
+    body = styles["body"]
+    return styles | {
+        "subheading": ParagraphStyle("subheading", parent=body, fontName=pdf.BOLD, fontSize=10),
+        "head": ParagraphStyle("head", parent=body, fontName=pdf.BOLD, fontSize=8, leading=10),
         "notice": ParagraphStyle(
-            "notice", parent=body, fontName=BOLD, textColor=colors.HexColor("#8a5a00")
+            "notice", parent=body, fontName=pdf.BOLD, textColor=colors.HexColor("#8a5a00")
         ),
     }
-
-
-def _plain(text):
-    text = "".join(c for c in str(text).translate(SPACES) if c.isprintable() or c == "\n")
-    return escape(text).replace("\n", "<br/>")
 
 
 def _table(block, benchmark, styles):
     cell, head = styles["cell"], styles["head"]
 
     def p(text, style=cell):
-        return Paragraph(_plain(text), style)
+        return Paragraph(plain(text), style)
 
     kinds = [label for _kind, label in benchmark.kinds]
     header_groups = [p(_("Measure"), head), p(_("Your value"), head)]
@@ -133,7 +98,7 @@ def benchmark_report(*, organisation, benchmark, day):
     styles = _styles()
     story = [
         Paragraph(
-            _plain(
+            plain(
                 _("Comparison with similar employers — %(organisation)s")
                 % {"organisation": organisation.name}
             ),
@@ -143,39 +108,39 @@ def benchmark_report(*, organisation, benchmark, day):
     ]
     if benchmark.year is not None:
         story.append(
-            Paragraph(_plain(_("Year %(year)s") % {"year": benchmark.year}), styles["heading"])
+            Paragraph(plain(_("Year %(year)s") % {"year": benchmark.year}), styles["heading"])
         )
     story.append(
         Paragraph(
-            _plain(_("Drawn up on %(date)s.") % {"date": formats.date_format(day, "j F Y")}),
+            plain(_("Drawn up on %(date)s.") % {"date": formats.date_format(day, "j F Y")}),
             styles["body"],
         )
     )
     if benchmark.demo:
-        story.append(Paragraph(_plain(texts.demo()), styles["notice"]))
+        story.append(Paragraph(plain(texts.demo()), styles["notice"]))
     story += [
         Spacer(1, 0.2 * cm),
-        Paragraph(_plain(texts.source(benchmark)), styles["small"]),
-        Paragraph(_plain(texts.method()), styles["small"]),
-        Paragraph(_plain(texts.secrecy()), styles["small"]),
+        Paragraph(plain(texts.source(benchmark)), styles["small"]),
+        Paragraph(plain(texts.method()), styles["small"]),
+        Paragraph(plain(texts.secrecy()), styles["small"]),
         Spacer(1, 0.4 * cm),
     ]
     if benchmark.year is None:
-        story.append(Paragraph(_plain(texts.nothing_yet()), styles["body"]))
+        story.append(Paragraph(plain(texts.nothing_yet()), styles["body"]))
     for item in benchmark.establishments:
         establishment = item.establishment
         story += [
             Paragraph(
-                _plain(f"{establishment.name} — {establishment.commune.name}"), styles["heading"]
+                plain(f"{establishment.name} — {establishment.commune.name}"), styles["heading"]
             ),
-            Paragraph(_plain(texts.groups(item)), styles["small"]),
+            Paragraph(plain(texts.groups(item)), styles["small"]),
             Spacer(1, 0.2 * cm),
         ]
         for block in item.professions:
             story.append(
                 KeepTogether(
                     [
-                        Paragraph(_plain(block.name), styles["subheading"]),
+                        Paragraph(plain(block.name), styles["subheading"]),
                         Spacer(1, 0.1 * cm),
                         _table(block, benchmark, styles),
                         Spacer(1, 0.3 * cm),
@@ -185,7 +150,7 @@ def benchmark_report(*, organisation, benchmark, day):
     if benchmark.without:
         story.append(
             Paragraph(
-                _plain(
+                plain(
                     _("Without validated figures for %(year)s: %(names)s.")
                     % {
                         "year": benchmark.year or "—",
@@ -195,21 +160,10 @@ def benchmark_report(*, organisation, benchmark, day):
                 styles["body"],
             )
         )
-    buffer = io.BytesIO()
-    margin = 1.2 * cm
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
+    return pdf.document(
+        story,
         title=_("Comparison with similar employers"),
         subject=organisation.name,
-        author="Cohésion",
-        creator="Cohésion",
-        lang=translation.get_language(),
-        invariant=1,
+        pagesize=landscape(A4),
+        margin=1.2 * cm,
     )
-    document.build(story)
-    return buffer.getvalue()

@@ -1,83 +1,32 @@
 """The attendance's documents: the list as CSV for a spreadsheet, the sign-in sheet to print
-and the certificate a participant gives their employer (PDF, drawn with ReportLab).
+and the certificate a participant gives their employer (PDF, drawn with ReportLab in the
+embedded fonts of portal.accounts.pdf).
 
-Texts come in the active language. The PDFs embed Bitstream Vera, shipped with ReportLab,
-rather than the 14 standard fonts, whose Latin-1 encoding drops characters people's names
-may hold; people's text is escaped, since ReportLab's paragraphs read a markup of their own.
+Texts come in the active language.
 """
 
 import csv
 import io
-from functools import cache
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-import reportlab
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from portal.accounts import pdf
+from portal.accounts.pdf import plain
 from portal.committees.meetings import texts
 
-FONT, BOLD = "CohesionVera", "CohesionVera-Bold"
 # Spreadsheet software runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Characters Vera lacks, or that a PDF reader shows badly, and what stands for them.
-SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u200b": ""})
 BLANK_LINES = 8
 
 
-@cache
-def _fonts():
-    folder = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "VeraBd.ttf")))
-    return True
-
-
 def _styles():
-    _fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=18, leading=22),
-        "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=12),
-        "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=9, leading=12),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=12),
-    }
-
-
-def _plain(text):
-    """People's text for a paragraph: printable, escaped."""
-    text = "".join(c for c in str(text).translate(SPACES) if c.isprintable() or c == "\n")
-    return escape(text).replace("\n", "<br/>")
-
-
-def _pdf(story, *, title, subject):
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
-        title=title,
-        subject=subject,
-        author="Cohésion",
-        creator="Cohésion",
-        lang=translation.get_language(),
-        # The same bytes for the same content: no time stamp, no random document id.
-        invariant=1,
+    return pdf.paragraph_styles(
+        body=(11, 15), title=(18, 22), heading=(12, 15), small=(9, 12), cell=(10, 12)
     )
-    document.build(story)
-    return buffer.getvalue()
 
 
 def duration(meeting):
@@ -105,23 +54,23 @@ def sign_in_sheet(*, meeting, rows):
     then blank lines for those not yet known."""
     styles = _styles()
     story = [
-        Paragraph(_plain(_("Sign-in sheet")), styles["title"]),
+        Paragraph(plain(_("Sign-in sheet")), styles["title"]),
         Spacer(1, 0.3 * cm),
-        Paragraph(_plain(f"{meeting.title} — {meeting.committee.name}"), styles["heading"]),
-        Paragraph(_plain(texts.when(meeting)), styles["body"]),
+        Paragraph(plain(f"{meeting.title} — {meeting.committee.name}"), styles["heading"]),
+        Paragraph(plain(texts.when(meeting)), styles["body"]),
     ]
     place = _place(meeting)
     if place:
-        story.append(Paragraph(_plain(place), styles["body"]))
+        story.append(Paragraph(plain(place), styles["body"]))
     story.append(Spacer(1, 0.5 * cm))
     cell = styles["cell"]
     header = [
-        Paragraph(_plain(_("Name")), cell),
-        Paragraph(_plain(_("Organisation")), cell),
-        Paragraph(_plain(_("Signature")), cell),
+        Paragraph(plain(_("Name")), cell),
+        Paragraph(plain(_("Organisation")), cell),
+        Paragraph(plain(_("Signature")), cell),
     ]
     lines = [
-        [Paragraph(_plain(row["name"]), cell), Paragraph(_plain(row["organisation"]), cell), ""]
+        [Paragraph(plain(row["name"]), cell), Paragraph(plain(row["organisation"]), cell), ""]
         for row in rows
     ]
     lines += [["", "", ""] for _line in range(BLANK_LINES)]
@@ -144,7 +93,7 @@ def sign_in_sheet(*, meeting, rows):
     story += [
         Spacer(1, 0.4 * cm),
         Paragraph(
-            _plain(
+            plain(
                 _("%(count)s people expected. Printed on %(date)s.")
                 % {
                     "count": len(rows),
@@ -154,7 +103,7 @@ def sign_in_sheet(*, meeting, rows):
             styles["small"],
         ),
     ]
-    return _pdf(story, title=_("Sign-in sheet"), subject=meeting.title)
+    return pdf.document(story, title=_("Sign-in sheet"), subject=meeting.title)
 
 
 def certificate(*, meeting, name, organisation, coordinators, reference):
@@ -163,29 +112,29 @@ def certificate(*, meeting, name, organisation, coordinators, reference):
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting.ends_at)
     story = [
-        Paragraph(_plain(_("Attendance certificate")), styles["title"]),
+        Paragraph(plain(_("Attendance certificate")), styles["title"]),
         Spacer(1, 1 * cm),
         Paragraph(
-            _plain(
+            plain(
                 _("The committee « %(committee)s » certifies that")
                 % {"committee": meeting.committee.name}
             ),
             styles["body"],
         ),
         Spacer(1, 0.3 * cm),
-        Paragraph(f"<b>{_plain(name)}</b>", styles["heading"]),
+        Paragraph(f"<b>{plain(name)}</b>", styles["heading"]),
     ]
     if organisation:
         story.append(
             Paragraph(
-                _plain(_("of %(organisation)s") % {"organisation": organisation}),
+                plain(_("of %(organisation)s") % {"organisation": organisation}),
                 styles["body"],
             )
         )
     story += [
         Spacer(1, 0.3 * cm),
         Paragraph(
-            _plain(
+            plain(
                 _("attended the meeting « %(title)s »") % {"title": meeting.title},
             ),
             styles["body"],
@@ -199,21 +148,21 @@ def certificate(*, meeting, name, organisation, coordinators, reference):
         }
     else:
         when = texts.when(meeting)
-    story.append(Paragraph(_plain(when), styles["body"]))
+    story.append(Paragraph(plain(when), styles["body"]))
     story.append(
         Paragraph(
-            _plain(_("Duration: %(duration)s") % {"duration": duration(meeting)}),
+            plain(_("Duration: %(duration)s") % {"duration": duration(meeting)}),
             styles["body"],
         )
     )
     place = _place(meeting)
     if place:
-        story.append(Paragraph(_plain(_("Place: %(place)s") % {"place": place}), styles["body"]))
+        story.append(Paragraph(plain(_("Place: %(place)s") % {"place": place}), styles["body"]))
     story.append(Spacer(1, 1 * cm))
     if coordinators:
         story.append(
             Paragraph(
-                _plain(
+                plain(
                     _("For the committee's coordinators: %(names)s")
                     % {"names": ", ".join(coordinators)}
                 ),
@@ -223,7 +172,7 @@ def certificate(*, meeting, name, organisation, coordinators, reference):
     story += [
         Spacer(1, 0.5 * cm),
         Paragraph(
-            _plain(
+            plain(
                 _("Issued by the Cohésion portal on %(date)s. Reference: %(reference)s.")
                 % {
                     "date": formats.date_format(timezone.localdate(), "j F Y"),
@@ -233,7 +182,7 @@ def certificate(*, meeting, name, organisation, coordinators, reference):
             styles["small"],
         ),
     ]
-    return _pdf(story, title=_("Attendance certificate"), subject=meeting.title)
+    return pdf.document(story, title=_("Attendance certificate"), subject=meeting.title)
 
 
 def _cell(value):
