@@ -103,6 +103,12 @@ committee = Committee.objects.filter(access="public").first()
 indicator = Indicator.objects.get(slug="taux-pauvrete")
 # A profession whose tension index is published: the observatory's dashboard for it.
 tension = Indicator.objects.filter(slug__startswith="metiers-indice-tension--").order_by("slug").first()
+# The workforce map layer: the tension index of all professions by EPCI, latest year.
+workforce = (
+    MapLayer.objects.filter(indicator__slug="metiers-indice-tension", level="epci")
+    .order_by("-period")
+    .first()
+)
 thread = (
     Thread.objects.filter(committee=committee).order_by("-pk").first() if committee else None
 )
@@ -132,6 +138,10 @@ print(json.dumps({
     "delegate_session": session_of(delegate).session_key if benchmarked else None,
     "benchmark": (
         reverse("observatory:benchmark", args=[benchmarked.slug]) if benchmarked else None
+    ),
+    "workforce layer": (
+        f"/carte/couche/{workforce.indicator.slug}/epci/{workforce.period}.json"
+        if workforce else None
     ),
     "dashboard_profession": (
         "/observatoire/?metier=" + tension.slug.split("--", 1)[1] if tension else None
@@ -167,6 +177,7 @@ def pages(found):
         "observatory dashboard (a profession)": found.get("dashboard_profession"),
         "observatory dashboard CSV": "/observatoire/tableau-de-bord/export.csv",
         "observatory benchmark": found.get("benchmark"),
+        "workforce map layer (EPCI)": found.get("workforce layer"),
     }
     return {name: path for name, path in listed.items() if path}
 

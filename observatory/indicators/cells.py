@@ -4,8 +4,9 @@ département or région), from the sums of the validated figures in the cell.
 Every measure of a cell is computed from the cell's sums (observatory.indicators.
 contributions.measure_values: sums divided by sums); two need more than the returns:
 the density divides the full-time equivalents by the people the profession serves, counted
-by the territories' catalogue (the communes' values summed per territory), and the tension
-index standardises its components over the published cells (definitions, « indice-tension »).
+by the territories' catalogue (each commune's value of its own period nearest the year,
+summed per territory where every commune has one), and the tension index standardises its
+components over the published cells (definitions, « indice-tension »).
 """
 
 import numpy as np
@@ -65,33 +66,54 @@ def _density(cells, professions):
     slug = cells["profession"].map(lambda code: served_by.get(code, (POPULATION, 10_000))[0])
     per = cells["profession"].map(lambda code: served_by.get(code, (POPULATION, 10_000))[1])
     keys = pd.MultiIndex.from_arrays([slug, cells["territory"], cells["year"]])
-    served = pd.Series(counts).reindex(keys).to_numpy(dtype=float) if counts else np.nan
-    served = pd.Series(served, index=cells.index)
+    served = pd.Series(counts.reindex(keys).to_numpy(dtype=float), index=cells.index)
     return cells["fte"] * per / served.where(served > 0)
 
 
 def _served_counts(slugs, years):
-    """{(slug, territory id, year): people}, from the communes' values of the period nearest
-    each year and not after it (else the earliest after), summed per territory."""
+    """People served, as a Series on (slug, territory id, year): each commune's value of its
+    own period nearest the year and not after it (else its earliest after), summed per
+    territory. A territory is counted only when every one of its communes has a value: one
+    missing would understate the people and overstate the density.
+
+    Each commune has its own periods (a newer census for one commune must not leave the
+    others out); a commune's unknown value (NaN) counts as no value at that period."""
+    empty = pd.Series(
+        dtype=float,
+        index=pd.MultiIndex.from_arrays([[], [], []], names=["slug", "territory", "year"]),
+    )
     ids = dict(Indicator.objects.filter(slug__in=slugs).values_list("pk", "slug"))
-    if not ids:
-        return {}
+    if not ids or not len(years):
+        return empty
     values = frames.commune_values(sorted(ids))
+    values = values[values["value"].notna()]
     if values.empty:
-        return {}
-    values = values.merge(commune_frame(), on="territory_id", how="inner")
-    counts = {}
-    for indicator_id, own in values.groupby("indicator_id"):
-        periods = sorted(own["period"].unique())
-        for year in years:
-            before = [p for p in periods if p <= year]
-            period = before[-1] if before else periods[0]
-            at = own[own["period"] == period]
-            for level in AGGREGATE_LEVELS:
-                sums = at.groupby(str(level))["value"].sum(min_count=1)
-                for territory, people in sums.items():
-                    counts[(ids[indicator_id], int(territory), int(year))] = float(people)
-    return counts
+        return empty
+    # Every (indicator, commune, period) beside every year, the period chosen per commune:
+    # the latest not after the year first, else the earliest after it.
+    chosen = values.merge(pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
+    gap = chosen["year"] - chosen["period"].astype(int)
+    chosen = chosen.assign(after=gap < 0, distance=gap.abs())
+    chosen = chosen.sort_values(["after", "distance"], kind="stable").drop_duplicates(
+        ["indicator_id", "territory_id", "year"]
+    )
+    communes = commune_frame()
+    chosen = chosen.merge(communes, on="territory_id", how="inner")
+    parts = []
+    for level in AGGREGATE_LEVELS:
+        members = communes.groupby(str(level)).size().rename("members")
+        sums = (
+            chosen.groupby(["indicator_id", str(level), "year"])["value"]
+            .agg(people="sum", known="size")
+            .reset_index(names=["indicator_id", "territory", "year"])
+        )
+        sums = sums.join(members, on="territory")
+        parts.append(sums[sums["known"] == sums["members"]])
+    counts = pd.concat(parts, ignore_index=True)
+    counts["slug"] = counts["indicator_id"].map(ids)
+    counts["territory"] = counts["territory"].astype(int)
+    counts["year"] = counts["year"].astype(int)
+    return counts.set_index(["slug", "territory", "year"])["people"].astype(float)
 
 
 def _tension(cells, published):

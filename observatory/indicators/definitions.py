@@ -163,13 +163,27 @@ MEASURES = (
 BY_SLUG = {measure.slug: measure for measure in MEASURES}
 TENSION_COMPONENTS = ("taux-vacance", "taux-vacance-longue", "rotation", "absenteisme")
 
+# The figures each measure is computed from (a ReturnLine's fields): an employer giving
+# none of them takes no part in it. The tension index reads its components'.
+FIGURES = {
+    "effectif": ("headcount",),
+    "rotation": ("hires", *DEPARTURES, "headcount", "headcount_start"),
+    "taux-demission": ("departures_resignation", "headcount", "headcount_start"),
+    "absenteisme": (*ABSENCES, "fte"),
+    "densite-etp": ("fte",),
+} | {m.slug: (*m.numerator, *m.denominator) for m in MEASURES if m.numerator}
+FIGURES["indice-tension"] = tuple(
+    dict.fromkeys(name for slug in TENSION_COMPONENTS for name in FIGURES[slug])
+)
+
 SECRECY = _(
     "Secret statistique: a cell (profession × territory × year) is not published where "
     "fewer than 3 employers answered, where they employ fewer than 5 people, or where one "
-    "employer holds more than 85 % of the headcount (primary secrecy); other cells are "
-    "then masked so that no masked value can be recomputed, within 10 % or 3 people, "
-    "from the published totals (secondary secrecy). Every indicator of a masked cell is "
-    "masked."
+    "employer holds more than 85 % of the headcount or of the full-time equivalents "
+    "(primary secrecy); other cells are then masked so that no masked value can be "
+    "recomputed, within 10 % or 3 people, from the published totals (secondary secrecy). "
+    "Every indicator of a masked cell is masked, and an indicator is masked on its own "
+    "where fewer than 3 employers give the figures it is computed from."
 )
 
 

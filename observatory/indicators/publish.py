@@ -24,10 +24,13 @@ from observatory.indicators.definitions import ALL_PROFESSIONS, MEASURES, indica
 from observatory.indicators.services import indicators_ensure
 from observatory.reference.models import Profession
 from observatory.returns.models import Return, ReturnVersion
+from observatory.secrecy.measures import withheld_measures
 from observatory.secrecy.models import SecrecyAudit
-from observatory.secrecy.suppression import protect
+from observatory.secrecy.suppression import SecrecyRules, protect
 from territories.choices import ValueStatus
 from territories.pipeline.aggregation import FULL
+
+WITHHELD = "withheld:"  # the columns saying a measure of a cell is masked on its own
 
 
 class SecrecyNotProtected(Exception):
@@ -41,7 +44,7 @@ def publish(*, run_id):
         # campaign shows no empty workforce indicators).
         SecrecyAudit.objects.filter(run_id=run_id).delete()
         return []
-    ids = indicators_ensure()
+    ids = indicators_ensure(codes=contributions["profession"].unique())
     protection = protect(contributions)
     _audits_store(run_id, protection.audits)
     if protection.failures:
@@ -53,6 +56,8 @@ def publish(*, run_id):
     professions = {p.code: p for p in Profession.objects.all()}
     cells = cell_values(contributions, professions, published=status == "published")
     cells = cells.join(status, on=KEY)
+    withheld = withheld_measures(contributions, min_employers=SecrecyRules().min_employers)
+    cells = cells.join(withheld.add_prefix(WITHHELD), on=KEY)
     cells = cells.join(_coverage(), on=["year", "level", "territory"])
     rows = _rows(cells, ids)
     job_enqueue(
@@ -120,7 +125,7 @@ def _rows(cells, ids):
     }
     parts = []
     for measure in MEASURES:
-        # A profession no longer in the reference has no entry: its cells are left out.
+        # A profession without an entry (services.indicators_ensure) is left out.
         indicator = cells["profession"].map(
             lambda code, slug=measure.slug: ids.get(
                 indicator_slug(slug, None if code == ALL_PROFESSIONS else code)
@@ -128,8 +133,11 @@ def _rows(cells, ids):
         )
         value = cells[measure.slug].to_numpy(dtype=float)
         unknown = ~np.isfinite(value)
+        # A measure nobody gives the figures of is missing rather than secret.
+        withheld = cells[WITHHELD + measure.slug].fillna(True).to_numpy(dtype=bool)
+        masked = secret | (withheld & ~unknown)
         status = np.where(
-            secret,
+            masked,
             ValueStatus.SECRET,
             np.where(
                 unknown,
@@ -141,7 +149,7 @@ def _rows(cells, ids):
             {
                 "indicator_id": indicator,
                 **common,
-                "value": np.where(secret | unknown, np.nan, value),
+                "value": np.where(masked | unknown, np.nan, value),
                 "status": status,
             }
         )

@@ -1,12 +1,20 @@
 """The workforce indicators' entries in the territories' catalogue: one headline per measure
 (all professions, detailed by profession) and one detail per profession, kept up to date with
-the measures, the professions and the campaigns answered."""
+the measures, the professions and the campaigns answered. A profession dropped from the
+reference keeps its details while validated returns still declare it."""
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from observatory.campaigns.models import Campaign
-from observatory.indicators.definitions import MEASURES, SECRECY, indicator_slug
+from observatory.indicators.definitions import (
+    MEASURES,
+    SECRECY,
+    SLUG_PREFIX,
+    indicator_slug,
+    parse_slug,
+)
 from observatory.reference.models import Profession
 from portal.accounts.notifications.services import portal_language
 from territories.catalogue.models import Indicator
@@ -34,10 +42,17 @@ FIELDS = [
 ]
 
 
-def indicators_ensure():
+def indicators_ensure(*, codes=()):
     """Create or update the catalogue entries of every measure, for all professions and for
-    each one; returns {slug: indicator id}. Removes nothing: a profession dropped from the
-    reference keeps its past values' entries."""
+    each one of the reference; returns {slug: indicator id} of the entries whose values are
+    published.
+
+    `codes`: the professions of the validated returns. One dropped from the reference but
+    still in them keeps its entries, and its values go on being published: the entries keep
+    their names (no Profession is left to rebuild them from) and take the rest of the
+    measure's fields for all professions (its density is counted per inhabitants, as
+    cells.py counts it without a profession). One in no validated return either loses its
+    entries, except those an analysis uses (a composite index or a typology protects them)."""
     # Background work (a recompute) writes the catalogue in the portal's language.
     with portal_language():
         professions = list(Profession.objects.order_by("position", "name"))
@@ -54,6 +69,15 @@ def indicators_ensure():
                     indicator_slug(measure.slug),
                     _fields(measure, profession, common, served),
                 )
+        # A dropped profession's entries: the measure's fields, their own names.
+        dropped_fields = {
+            measure.slug: {
+                name: value
+                for name, value in _fields(measure, None, common, served).items()
+                if name not in ("name", "dimension", "variant_label")
+            }
+            for measure in MEASURES
+        }
     with transaction.atomic():
         existing = Indicator.objects.in_bulk(list(wanted), field_name="slug")
         # Headlines first: the details point to them.
@@ -76,13 +100,49 @@ def indicators_ensure():
                 if indicator is None:
                     continue
                 fields = {**fields, "variant_of_id": ids.get(parent)}
-                if any(getattr(indicator, name) != value for name, value in fields.items()):
-                    for name, value in fields.items():
-                        setattr(indicator, name, value)
+                if _assign(indicator, fields):
                     changed.append(indicator)
             Indicator.objects.bulk_update(changed, [*FIELDS, "variant_of"])
             existing = Indicator.objects.in_bulk(list(wanted), field_name="slug")
-    return {slug: indicator.pk for slug, indicator in existing.items()}
+        kept = _dropped_professions_entries(wanted, codes=set(codes), fields=dropped_fields)
+    return {slug: indicator.pk for slug, indicator in {**existing, **kept}.items()}
+
+
+def _assign(indicator, fields):
+    """Set these fields on the indicator; whether any changed."""
+    if all(getattr(indicator, name) == value for name, value in fields.items()):
+        return False
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    return True
+
+
+def _dropped_professions_entries(wanted, *, codes, fields):
+    """The entries of professions no longer in the reference (details not `wanted`): those of
+    a profession still in validated returns are updated and returned ({slug: Indicator}), the
+    others deleted, or kept without values where an analysis protects them."""
+    kept, changed = {}, []
+    others = Indicator.objects.filter(published_by=PUBLISHER, slug__startswith=SLUG_PREFIX).exclude(
+        slug__in=list(wanted)
+    )
+    for indicator in others:
+        parsed = parse_slug(indicator.slug)
+        if parsed is None:
+            continue  # a measure no longer defined: not a profession's matter
+        measure, code = parsed
+        if code in codes:
+            kept[indicator.slug] = indicator
+            if _assign(indicator, fields[measure]):
+                changed.append(indicator)
+            continue
+        try:
+            # A savepoint each: a protected entry must not undo the others' deletion.
+            with transaction.atomic():
+                indicator.delete()
+        except ProtectedError:
+            pass  # a composite index or a typology uses it: kept, with its past values
+    Indicator.objects.bulk_update(changed, FIELDS)
+    return kept
 
 
 def _common_fields():

@@ -95,7 +95,8 @@ def year_tables(contributions):
 
 def _cells(by_employer):
     """Every cell with at least one employer, all years: employers, sums and the largest
-    employer's share of the headcount. Published levels first, then the parts."""
+    employer's share of the headcount or of the full-time equivalents, whichever is
+    larger. Published levels first, then the parts."""
     pieces = []
     for level in LEVELS:
         rows = by_employer[by_employer[level] != NO_TERRITORY]
@@ -114,9 +115,13 @@ def _cells(by_employer):
         piece["level"] = PART
         pieces.append(piece)
     cells = pd.concat(pieces, ignore_index=True)
-    cells["top_share"] = np.where(
-        cells["headcount"] > 0, cells["top"] / cells["headcount"].where(cells["headcount"] > 0), 0
-    )
+    # Dominance is judged on both tables: an employer may hold most of the full-time
+    # equivalents with fewer people than others (full-time staff against part-time).
+    shares = [
+        (cells[f"top_{table}"] / cells[table].where(cells[table] > 0)).fillna(0.0)
+        for table in TABLES
+    ]
+    cells["top_share"] = np.maximum(*shares)
     order = {level: i for i, level in enumerate((*LEVELS, PART))}
     cells["level_order"] = cells["level"].map(order)
     cells = cells.sort_values(
@@ -128,12 +133,14 @@ def _cells(by_employer):
 
 
 def _summed(rows, keys):
-    """The cells grouped by `keys`: sums, employers and the largest one's headcount."""
+    """The cells grouped by `keys`: sums, employers and the largest one's part of each
+    table."""
     per_employer = rows.groupby([*keys, "employer"], sort=False)[list(TABLES)].sum()
     grouped = per_employer.groupby(level=keys, sort=False)
     piece = grouped[list(TABLES)].sum()
     piece["employers"] = grouped.size()
-    piece["top"] = grouped["headcount"].max()
+    for table in TABLES:
+        piece[f"top_{table}"] = grouped[table].max()
     piece = piece.reset_index()
     if "profession" not in keys:
         piece["profession"] = ALL_PROFESSIONS

@@ -1,6 +1,7 @@
 """The workforce indicators on hand-checked returns: each measure from the cells' sums, the
 all-professions row, the density over the people served, coverage, secrecy of every
-measure of a masked cell, the catalogue entries, and the recompute a validation asks for."""
+measure of a masked cell, the catalogue entries (those of a profession dropped from the
+reference too), and the recompute a validation asks for."""
 
 import datetime
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from observatory.campaigns.models import Campaign
+from observatory.dashboard import selectors as dashboard
 from observatory.establishments.models import Establishment
 from observatory.indicators.cells import cell_sums, cell_values
 from observatory.indicators.contributions import validated_contributions
@@ -17,9 +19,10 @@ from observatory.reference.models import Profession
 from observatory.returns.models import Return, ReturnVersion
 from observatory.secrecy.models import SecrecyAudit
 from portal.accounts.models import Organisation
+from territories.analyses.models import Typology, TypologyVariable
 from territories.catalogue.models import Indicator, IndicatorValue
 from territories.catalogue.selectors import territory_values
-from territories.choices import RunState, ValueStatus
+from territories.choices import Level, RunState, ValueStatus
 from territories.pipeline import services as pipeline
 from territories.pipeline.models import AggregateValue, PipelineRun
 from tests.observatory.conftest import good_figures
@@ -163,6 +166,45 @@ def test_each_measure_from_the_cells_sums(survey):
     assert cells[("region", EDUC)]["effectif"] == 72
 
 
+def test_the_density_counts_each_commune_at_its_own_period(survey):
+    """Chaumont's population of 2022 is its own: the other communes keep their 2021 counts
+    (a period chosen for all of them would count Chaumont alone, or nobody)."""
+    geo = survey
+    population = Indicator.objects.get(slug="population")
+    IndicatorValue.objects.create(
+        indicator=population, territory=geo["98003"], period=2022, value=330
+    )
+    # Aubert's people aged 75+ are counted only in 2026, after the year: that count serves.
+    aged = Indicator.objects.get(slug="personnes-75-plus")
+    IndicatorValue.objects.filter(indicator=aged, territory=geo["98001"]).update(
+        period=2026, value=12
+    )
+    cells = cells_of(geo)
+    # Alpha: 100 + 200 + 330 inhabitants; 12 + 20 + 30 people aged 75+.
+    assert cells[("epci_a", EDUC)]["densite-etp"] == pytest.approx(52.5 * 10_000 / 630)
+    assert cells[("epci_a", AIDE)]["densite-etp"] == pytest.approx(31.5 * 1000 / 62)
+    # The région: Alpha's and Bêta's 400 (21 FTE of educators in Bêta: one employer).
+    assert cells[("region", EDUC)]["densite-etp"] == pytest.approx(63 * 10_000 / 1030)
+    assert cells[("epci_b", EDUC)]["densite-etp"] == pytest.approx(10.5 * 10_000 / 400)
+
+
+def test_a_territory_with_a_commune_without_a_count_has_no_density(survey):
+    """Épinay (Bêta) has no population at all: Bêta, the département and the région have no
+    density, rather than one over the other communes' people only; Alpha keeps its own."""
+    geo = survey
+    IndicatorValue.objects.filter(indicator__slug="population", territory=geo["98005"]).delete()
+    # A count unknown at its period is no count either: Dampierre's people aged 75+.
+    IndicatorValue.objects.filter(
+        indicator__slug="personnes-75-plus", territory=geo["98004"]
+    ).update(value=None)
+    cells = cells_of(geo)
+    for place in ("epci_b", "departement", "region"):
+        for profession in (EDUC, AIDE, "*"):
+            assert pd.isna(cells[(place, profession)]["densite-etp"]), (place, profession)
+    assert cells[("epci_a", EDUC)]["densite-etp"] == pytest.approx(52.5 * 10_000 / 600)
+    assert cells[("epci_a", AIDE)]["densite-etp"] == pytest.approx(31.5 * 1000 / 60)
+
+
 def test_the_tension_index_standardises_its_components_over_published_epci_cells(survey):
     cells = cells_of(survey)
     epci = [row for (place, _p), row in cells.items() if place in ("epci_a", "epci_b")]
@@ -295,3 +337,65 @@ def test_an_establishment_closed_by_the_reference_date_is_not_missing(survey):
     )
     assert (alpha.members, alpha.members_known) == (4, 4)
     assert alpha.coverage == 1.0
+
+
+def recompute():
+    run = pipeline.recompute_now(reason="test")
+    assert run.state == RunState.SUCCEEDED, run.error
+    return run
+
+
+def values_of(run, profession):
+    """{(measure slug, territory id): (status, value)} of a profession's entries in a run."""
+    rows = AggregateValue.objects.filter(
+        run=run, indicator__slug__endswith=f"--{profession}", period=YEAR
+    ).values_list("indicator__slug", "territory_id", "status", "value")
+    return {(slug, territory): (status, value) for slug, territory, status, value in rows}
+
+
+def entries_of(profession):
+    return Indicator.objects.filter(slug__endswith=f"--{profession}")
+
+
+def test_a_dropped_profession_still_in_validated_returns_keeps_its_entries_and_values(survey):
+    before = values_of(recompute(), AIDE)
+    names = dict(entries_of(AIDE).values_list("slug", "name"))
+    Profession.objects.filter(code=AIDE).delete()
+    after = values_of(recompute(), AIDE)
+    assert dict(entries_of(AIDE).values_list("slug", "name")) == names
+    assert len(names) == len(MEASURES)
+    # The same values, but the density: no Profession is left to say whom it serves, so it
+    # is counted per 10,000 inhabitants, as its entry now says.
+    density = indicator_slug("densite-etp", AIDE)
+    assert {k: v for k, v in after.items() if k[0] != density} == {
+        k: v for k, v in before.items() if k[0] != density
+    }
+    assert any(value is not None for _status, value in after.values())
+    assert (
+        Indicator.objects.get(slug=density).unit
+        == Indicator.objects.get(slug=indicator_slug("densite-etp")).unit
+    )
+    assert (AIDE, "Aide à domicile") in dashboard.regional()["professions"]
+
+
+def test_a_dropped_profession_in_no_return_loses_its_entries(survey):
+    recompute()
+    unused = Profession.objects.exclude(code__in=[EDUC, AIDE]).first()
+    assert entries_of(unused.code).count() == len(MEASURES)
+    unused.delete()
+    recompute()
+    assert not entries_of(unused.code).exists()
+    assert entries_of(EDUC).count() == entries_of(AIDE).count() == len(MEASURES)
+    codes = [code for code, _name in dashboard.regional()["professions"]]
+    assert unused.code not in codes and EDUC in codes
+
+
+def test_an_entry_an_analysis_uses_is_kept(survey):
+    recompute()
+    unused = Profession.objects.exclude(code__in=[EDUC, AIDE]).first()
+    used = Indicator.objects.get(slug=indicator_slug("taux-vacance", unused.code))
+    typology = Typology.objects.create(name="Tensions", slug="tensions", level=Level.EPCI, k=2)
+    TypologyVariable.objects.create(typology=typology, indicator=used, period=YEAR)
+    unused.delete()
+    recompute()
+    assert list(entries_of(unused.code)) == [used]

@@ -29,7 +29,7 @@ from tests.observatory.indicators.test_indicators import EDUC, YEAR, employer, v
 pytestmark = pytest.mark.django_db
 
 AIDE = "aide-a-domicile"
-POPULATION = {"98001": 100, "98002": 200, "98003": 300, "97001": 400}
+POPULATION = {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250, "97001": 400}
 
 
 def no_posts_budgeted():
@@ -98,9 +98,10 @@ def test_an_epci_straddling_two_departements_counts_in_each_by_its_communes(stra
     # All professions: educators and home helpers together.
     assert published(geo, "epci_a", "effectif").value == 144
     # The density divides by the people of the territory's own communes: 3 × 10.5 FTE for
-    # the département 98's 600 inhabitants and the 97's 400, 63 for Alpha's 1,000.
+    # the département 98's 1,000 inhabitants (Bêta's too) and the 97's 400, 63 for Alpha's
+    # 1,000.
     assert published(geo, "departement", "densite-etp", EDUC).value == pytest.approx(
-        31.5 * 10_000 / 600
+        31.5 * 10_000 / 1000
     )
     assert published(geo, "dep97", "densite-etp", EDUC).value == pytest.approx(31.5 * 10_000 / 400)
     assert published(geo, "epci_a", "densite-etp", EDUC).value == pytest.approx(63 * 10_000 / 1000)

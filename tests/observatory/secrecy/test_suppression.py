@@ -107,6 +107,9 @@ def assert_safe(frame, protection):
         ([(1, 10), (2, 10), (3, 0, 0)], "employers"),
         # One organisation's two establishments hold 90 % together (45 % each).
         ([(1, 45), (1, 45), (2, 5), (3, 5)], "dominance"),
+        # A third of the people, but 90 % of the full-time equivalents (the others part
+        # time).
+        ([(1, 10, 9), (2, 10, 0.5), (3, 10, 0.5)], "dominance"),
     ],
 )
 def test_primary_rules(cell_rows, reason):
