@@ -388,6 +388,9 @@ PAGE_CACHE_PER_AUDIENCE = {
     "territories:crossed": "portal.pagecache.audiences.everyone",
     "territories:indicator_list": "portal.pagecache.audiences.everyone",
     "territories:indicator_detail": "portal.pagecache.audiences.everyone",
+    "observatory:home": "observatory.dashboard.views.home_audience",
+    "observatory:dashboard_export": "portal.pagecache.audiences.everyone",
+    "observatory:benchmark": "observatory.benchmark.views.benchmark_audience",
 }
 # Writes to these never change what an anonymous visitor sees.
 PAGE_CACHE_IGNORED_MODELS = [

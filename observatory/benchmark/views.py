@@ -13,6 +13,15 @@ from observatory.benchmark import documents, selectors, texts
 from portal.accounts.models import Organisation
 
 
+def benchmark_audience(request, organisation):
+    """An organisation's benchmark is the same for everyone allowed to read it: kept for
+    them (portal.pagecache); drawn for anyone else, who is refused."""
+    found = Organisation.objects.filter(slug=organisation).first()
+    if found is None or not request.user.has_perm("observatory.view_benchmark", found):
+        return None
+    return "allowed"
+
+
 def _benchmark(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.only("name", "slug", "is_demo"), slug=slug

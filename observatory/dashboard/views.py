@@ -15,6 +15,20 @@ from observatory.dashboard.forms import choice_from
 from observatory.dashboard.selectors import TENSION
 from observatory.indicators.definitions import TENSION_COMPONENTS
 from observatory.reference.selectors import current_campaign
+from portal.accounts.models import Organisation
+
+
+def home_audience(request):
+    """The front page is kept for the readers who act for the same organisations and alike
+    may validate returns and manage campaigns (portal.pagecache): its parts on returns,
+    establishments and campaigns depend on nothing else; the dashboard on no one."""
+    user = request.user
+    organisations = Organisation.objects.filter(memberships__user=user).order_by("pk")
+    return "organisations={};validate={};manage={}".format(
+        ",".join(str(pk) for pk in organisations.values_list("pk", flat=True)),
+        user.has_perm("observatory.validate_return"),
+        user.has_perm("observatory.manage_campaigns"),
+    )
 
 
 @require_safe
