@@ -21,11 +21,13 @@ Before each protection program, the audit program of that cell alone tells wheth
 masked cells already protect it (cheaper: a fifth of the variables); and a protection's
 moved table proves, for free, every other masked cell it moves by its margin. At the
 benchmark's size (2,000 employers × 14 professions × 5 years, 70 EPCI) a year has about
-1,100 cells, 80 masked of which 35 secondary; protecting and auditing the five years takes
-about 1.3 s, as long as reading the returns and summing them in pandas.
+1,140 cells (and 60 never-published parts), 100 masked of which 40 secondary; the five years,
+protected side by side on two cores, take about 1.2 s, about as long as reading the returns.
 """
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import highspy
@@ -95,30 +97,14 @@ def protect(contributions, *, rules=SecrecyRules()):
     profession, employer (the organisation: its establishments are one employer), epci,
     departement, region (territory ids), headcount and fte.
     """
-    frames, audits = [], []
-    for tables in year_tables(contributions):
-        started = time.perf_counter()
-        reasons = primary_reasons(tables.cells, rules)
-        part = tables.cells["level"].to_numpy() == PART
-        reasons[part & (reasons == "")] = UNPUBLISHED
-        suppressed, current = _secondary(tables, reasons, rules)
-        audits.append(
-            audit_year(
-                tables,
-                suppressed=suppressed,
-                reasons=reasons,
-                rules=rules,
-                started=started,
-                audits=current,
-            )
-        )
-        frame = tables.cells.copy()
-        frame.insert(0, "year", tables.year)
-        frame["status"] = np.where(
-            reasons == "", "published", np.where(reasons == "secondary", "secondary", "primary")
-        )
-        frame["reason"] = reasons
-        frames.append(frame[~part])
+    every_year = year_tables(contributions)
+    # The years are independent programs, and HiGHS lets go of Python's lock while it
+    # solves: one thread per core protects them side by side (a third faster on two cores).
+    workers = max(1, min(len(every_year), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        protected_years = list(executor.map(lambda tables: _year(tables, rules), every_year))
+    frames = [frame for frame, _audit in protected_years]
+    audits = [audit for _frame, audit in protected_years]
     cells = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CELL_COLUMNS)
     masked = cells[cells["status"] != "published"]
     return Protection(
@@ -135,6 +121,30 @@ def protect(contributions, *, rules=SecrecyRules()):
             )
         ),
     )
+
+
+def _year(tables, rules):
+    """One year's cells with their status and reason (the parts left out), and its audit."""
+    started = time.perf_counter()
+    reasons = primary_reasons(tables.cells, rules)
+    part = tables.cells["level"].to_numpy() == PART
+    reasons[part & (reasons == "")] = UNPUBLISHED
+    suppressed, current = _secondary(tables, reasons, rules)
+    audit = audit_year(
+        tables,
+        suppressed=suppressed,
+        reasons=reasons,
+        rules=rules,
+        started=started,
+        audits=current,
+    )
+    frame = tables.cells.copy()
+    frame.insert(0, "year", tables.year)
+    frame["status"] = np.where(
+        reasons == "", "published", np.where(reasons == "secondary", "secondary", "primary")
+    )
+    frame["reason"] = reasons
+    return frame[~part], audit
 
 
 def primary_reasons(cells, rules):
