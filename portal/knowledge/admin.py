@@ -10,5 +10,5 @@ class AxisAdmin(admin.ModelAdmin):
 
 @admin.register(Preconisation)
 class PreconisationAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "axis"]
-    list_filter = ["axis"]
+    list_display = ["number", "title", "axis", "kind"]
+    list_filter = ["axis", "kind"]

@@ -35,3 +35,11 @@ class ReviewAction(models.TextChoices):
     ARCHIVE = "archive", _("Archived")
     RESTORE = "restore", _("Revision restored")
     COMMENT = "comment", _("Comment")
+
+
+class PreconisationKind(models.TextChoices):
+    """What the report marks a préconisation as: knowledge to build, action to take, or both."""
+
+    ASSESSMENT = "assessment", _("State of knowledge")
+    ACTION = "action", _("Action")
+    ASSESSMENT_AND_ACTION = "assessment_and_action", _("State of knowledge and action")

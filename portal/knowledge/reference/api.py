@@ -11,10 +11,13 @@ class AxisSerializer(serializers.ModelSerializer):
 
 class PreconisationSerializer(serializers.ModelSerializer):
     axis = serializers.IntegerField(source="axis.number", read_only=True)
+    indicators = serializers.ListField(
+        source="indicator_slugs", child=serializers.SlugField(), read_only=True
+    )
 
     class Meta:
         model = Preconisation
-        fields = ["number", "axis", "title", "summary", "portal_answer"]
+        fields = ["number", "axis", "title", "kind", "summary", "portal_answer", "indicators"]
 
 
 class AxisViewSet(viewsets.ReadOnlyModelViewSet):

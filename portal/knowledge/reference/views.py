@@ -1,9 +1,8 @@
 from django.shortcuts import get_object_or_404, render
 
 from portal.knowledge.models import Preconisation
-from portal.knowledge.reference.selectors import axes_with_preconisations
+from portal.knowledge.reference.selectors import axes_with_preconisations, indicators_bearing_on
 from portal.knowledge.resources.selectors import resources_for_preconisation
-from territories.models import Indicator
 
 
 def preconisation_list(request):
@@ -24,9 +23,6 @@ def preconisation_detail(request, number):
             "previous": others.filter(number__lt=number).order_by("-number").first(),
             "next": others.filter(number__gt=number).order_by("number").first(),
             "resources": resources,
-            "indicators": Indicator.objects.filter(resources__in=resources)
-            .distinct()
-            .only("slug", "name")
-            .order_by("name"),
+            "indicators": indicators_bearing_on(preconisation=preconisation, resources=resources),
         },
     )

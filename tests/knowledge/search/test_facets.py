@@ -84,6 +84,20 @@ def test_every_facet_and_the_pages_come_from_one_ranking(small_geography, themes
     assert all(int(title[-2:]) % 2 for title in pages[0])
 
 
+def test_preconisation_facets_carry_the_reports_titles(corpus, client):
+    """Every préconisation a resource can be filed under has its title, never a placeholder."""
+    reference_preconisations_load()
+    everything = Preconisation.objects.order_by("number")
+    corpus["practice"].preconisations.set(everything)
+    result = search.search_resources(user=None, query="")
+    labels = {f["value"]: f["label"] for f in result.facets["preconisation"]}
+    assert list(labels) == list(range(1, 14))
+    assert labels[5] == "5. " + everything.get(number=5).title
+    assert labels[9].startswith("9. Mettre en œuvre ou renforcer des collaborations")
+    page = client.get(reverse("knowledge:search")).content.decode()
+    assert "pas encore saisi" not in page and "Promouvoir l&#x27;accès aux droits" in page
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from portal.knowledge.reference.services import reference_preconisations_load
 
@@ -12,5 +12,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
-        axes, preconisations = reference_preconisations_load(force=force)
-        self.stdout.write(f"Reference data: {axes} axes, {preconisations} préconisations.")
+        try:
+            loaded = reference_preconisations_load(force=force)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Reference data: {loaded.axes} axes, {loaded.preconisations} préconisations."
+        )
+        if loaded.kept:
+            numbers = ", ".join(str(number) for number in loaded.kept)
+            self.stdout.write(f"Kept as edited in the portal (--force overwrites them): {numbers}.")
