@@ -26,8 +26,9 @@ from territories.pipeline.selectors import published_run_id
 MAP_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT]
 # Part of every layer's fingerprint: change it when layer_document() or the classification
 # changes, so that no layer computed the old way is reused. 3: a value not known (secret,
-# withheld…) is written null, whatever number its source gave.
-LAYER_FORMAT = 3
+# withheld…) is written null, whatever number its source gave. 4: classes that stay within
+# the data's range, with none empty, for any number of known values.
+LAYER_FORMAT = 4
 
 
 def _layer_rows(run_id, level):
@@ -173,7 +174,9 @@ def layer_document(*, indicator, level, period, periods, rows, codes, run):
     known = {
         tid: row
         for tid, row in rows.items()
-        if row[0] is not None and row[1] in (ValueStatus.OK, ValueStatus.PARTIAL)
+        if row[0] is not None
+        and not (isinstance(row[0], float) and math.isnan(row[0]))
+        and row[1] in (ValueStatus.OK, ValueStatus.PARTIAL)
     }
     reverse = indicator.polarity != Polarity.HIGHER_IS_BETTER
     ordered = sorted(known, key=lambda tid: known[tid][0], reverse=reverse)
@@ -212,7 +215,7 @@ def layer_document(*, indicator, level, period, periods, rows, codes, run):
         "known": len(known_values),
         "min": min(known_values) if known_values else None,
         "max": max(known_values) if known_values else None,
-        "classes": class_bounds(known_values) if len(known_values) >= 3 else {},
+        "classes": class_bounds(known_values),
         "run": run.pk,
         "computed_at": timezone.now().isoformat(),
     }
