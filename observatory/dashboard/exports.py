@@ -5,14 +5,11 @@ profession, beside the poverty rate). A secret cell reads « secret statistique 
 number; an unavailable one reads « nd », as INSEE writes it. Rows of demonstration data say
 so in their last column, « Remarque », as the observatory's other exports do.
 
-CSV, for French spreadsheets: UTF-8 with a BOM, `;` between cells, spreadsheet formulas
-neutralised, and a first line of comments giving the parameters (as the map exports do),
-then one table whose « niveau » column tells the région's rows from the EPCI's. XLSX: a
-sheet per table and the parameters in a sheet of their own.
+The three forms of every table download (territories.catalogue.exports): « CSV »
+(international) and « CSV (Excel, français) » hold one table whose « niveau » column tells the
+région's rows from the EPCI's, header and rows only; XLSX has a sheet per table and the
+parameters in a sheet of their own.
 """
-
-import csv
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,16 +17,18 @@ from django.utils.translation import gettext as _
 from observatory.dashboard import figures
 from observatory.dashboard.selectors import TENSION
 from observatory.indicators.definitions import ALL_PROFESSIONS
-from territories.catalogue.exports import csv_safe
+from territories.catalogue import exports
 from territories.choices import Level
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = exports.CSV_TYPE
+XLSX_TYPE = exports.XLSX_TYPE
+FORMATS = exports.TABLE_FORMATS
 
 
 def filename(choice, fmt):
     profession = "tous-metiers" if choice.profession == ALL_PROFESSIONS else choice.profession
-    return f"observatoire-tableau-de-bord-{choice.year}-{profession}.{fmt}"
+    stem = f"observatoire-tableau-de-bord-{choice.year}-{profession}"
+    return f"{stem}-excel-fr.csv" if fmt == "csv-fr" else f"{stem}.{fmt}"
 
 
 def exported(found, decimals):
@@ -111,71 +110,42 @@ def _tables(data, found, choice):
     return columns, poverty, region_rows, epci_rows
 
 
-def csv_bytes(data, found, choice):
+def csv_bytes(data, found, choice, *, french=False):
+    """Both tables as one CSV; `french` for the form French spreadsheets open right."""
     columns, _poverty, region_rows, epci_rows = _tables(data, found, choice)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    comments = [f"# {key}: {value}" for key, _label, value in parameters(data, found, choice)]
-    writer.writerow([csv_safe(comment) for comment in comments])
-    writer.writerow(
-        [
-            "niveau",
-            "code",
-            "territoire",
-            "code_metier",
-            "metier",
-            *(c["measure"] for c in columns),
-            "taux-pauvrete",
-            "remarque",
-        ]
-    )
-    for row in [*region_rows, *epci_rows]:
-        writer.writerow([csv_safe(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
+    header = [
+        "niveau",
+        "code",
+        "territoire",
+        "code_metier",
+        "metier",
+        *(c["measure"] for c in columns),
+        "taux-pauvrete",
+        "remarque",
+    ]
+    return exports.csv_bytes(columns=header, rows=[*region_rows, *epci_rows], french=french)
 
 
 def xlsx_bytes(data, found, choice):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     columns, poverty, region_rows, epci_rows = _tables(data, found, choice)
     headings = [f"{c['name']} ({c['unit']})" for c in columns]
     poverty_heading = f"{poverty['name']} ({poverty['unit']}, {poverty['period'] or 'nd'})"
-    workbook = Workbook()
-    sheets = [
-        (
-            workbook.active,
-            _("Région"),
-            [_("Profession code"), _("Profession"), *headings, poverty_heading, _("Remark")],
-            [row[3:] for row in region_rows],
-        ),
-        (
-            workbook.create_sheet(),
-            _("EPCI"),
-            [_("SIREN"), _("EPCI"), *headings, poverty_heading, _("Remark")],
-            [row[1:3] + row[5:] for row in epci_rows],
-        ),
-        (
-            workbook.create_sheet(),
-            _("Parameters"),
-            [_("Parameter"), _("Value")],
-            [[label, value] for _key, label, value in parameters(data, found, choice)],
-        ),
-    ]
-    for sheet, title, header, rows in sheets:
-        sheet.title = title[:31]
-        sheet.append([csv_safe(str(h)) for h in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([csv_safe(value) for value in row])
-        sheet.freeze_panes = "A2"
-        for index, heading in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                max(12, len(str(heading)) + 2), 40
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(
+        [
+            (
+                _("Région"),
+                [_("Profession code"), _("Profession"), *headings, poverty_heading, _("Remark")],
+                [row[3:] for row in region_rows],
+            ),
+            (
+                _("EPCI"),
+                [_("SIREN"), _("EPCI"), *headings, poverty_heading, _("Remark")],
+                [row[1:3] + row[5:] for row in epci_rows],
+            ),
+            (
+                _("Parameters"),
+                [_("Parameter"), _("Value")],
+                [[label, value] for _key, label, value in parameters(data, found, choice)],
+            ),
+        ]
+    )

@@ -144,6 +144,7 @@ def dashboard_context(data, choice):
         "top_rows": _paired(figures.top_rows(data, found), components, key="components"),
         "component_columns": components,
         "csv_url": f"{reverse('observatory:dashboard_export', args=['csv'])}?{query}",
+        "csv_fr_url": f"{reverse('observatory:dashboard_export', args=['csv-fr'])}?{query}",
         "xlsx_url": f"{reverse('observatory:dashboard_export', args=['xlsx'])}?{query}",
         "run_id": data["run_id"],
     }
@@ -169,9 +170,10 @@ def _explorer_url(info, found, choice, key):
 
 @require_safe
 def export(request, fmt):
-    """The dashboard's figures for the chosen year and profession, as CSV or XLSX."""
-    if fmt not in ("csv", "xlsx"):
-        return _plain(_("Unknown export format: choose csv or xlsx."), status=404)
+    """The dashboard's figures for the chosen year and profession: CSV (international or for
+    French spreadsheets) or XLSX."""
+    if fmt not in exports.FORMATS:
+        return _plain(_("Unknown export format: choose csv, csv-fr or xlsx."), status=404)
     data = selectors.regional()
     if not (data and data["years"]):
         return _plain(_("No workforce figures are published yet."), status=404)
@@ -179,8 +181,9 @@ def export(request, fmt):
     if choice.problems:
         return _plain("\n".join(choice.problems), status=400)
     found = selectors.local(data, year=choice.year, profession=choice.profession)
-    if fmt == "csv":
-        content, content_type = exports.csv_bytes(data, found, choice), exports.CSV_TYPE
+    if fmt in ("csv", "csv-fr"):
+        content = exports.csv_bytes(data, found, choice, french=fmt == "csv-fr")
+        content_type = exports.CSV_TYPE
     else:
         content, content_type = exports.xlsx_bytes(data, found, choice), exports.XLSX_TYPE
     response = HttpResponse(content, content_type=content_type)

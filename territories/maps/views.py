@@ -14,7 +14,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import condition, require_GET
 
 from territories.catalogue import exports
-from territories.choices import Level, ValueStatus
+from territories.catalogue.models import Indicator
+from territories.choices import ClassificationMethod, Level, ValueStatus
 from territories.geography.models import Territory
 from territories.maps import explorer
 from territories.maps import stored as stored_layers
@@ -141,9 +142,31 @@ def territory_panel(request, level, code):
     )
 
 
+def _export_parameters(document, state):
+    """(label, value) pairs saying what a map export holds and where it comes from."""
+    described = explorer.describe(document, state)
+    method = dict(ClassificationMethod.choices).get(state["method"], state["method"])
+    pairs = [
+        (_("Indicator"), f"{described['name']} ({described['indicator']})"),
+        (_("Unit"), described["unit"]),
+        (_("Level"), Level(state["level"]).label),
+        (_("Period"), state["period"]),
+        (_("Classification"), method),
+        (_("Number of classes"), len(described["bounds"])),
+        (_("Upper bounds of the classes"), " ; ".join(str(b) for b in described["bounds"])),
+        (_("Source"), described["source"]),
+        (_("Computed on"), described["computed_at"]),
+        (_("Exported on"), timezone.now().isoformat(timespec="seconds")),
+    ]
+    if Indicator.objects.filter(slug=described["indicator"], is_demo=True).exists():
+        pairs.append((_("Remark"), _("Fictitious demonstration data")))
+    return pairs
+
+
 def export(request, fmt):
-    """CSV or GeoJSON of the map as the explorer shows it, parameters included."""
-    if fmt not in ("csv", "geojson"):
+    """The map as the explorer shows it: its table (CSV, CSV for French spreadsheets, XLSX
+    with its parameters) or GeoJSON with its parameters."""
+    if fmt not in (*exports.TABLE_FORMATS, "geojson"):
         raise Http404(_("Unknown export format."))
     state, errors = explorer.state_from(request.GET)
     if errors:
@@ -155,32 +178,34 @@ def export(request, fmt):
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     names = dict(Territory.objects.filter(level=state["level"]).values_list("code", "name"))
     rows = explorer.classified_rows(document, state, names=names)
-    parameters = explorer.describe(document, state) | {"exported_at": timezone.now().isoformat()}
-    name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}.{fmt}"
-    if fmt == "csv":
-        columns = ("code", "name", "value", "status", "coverage", "rank", "class")
+    name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}"
+    if fmt in exports.TABLE_FORMATS:
+        # A download for people: the status in words (the API keeps its codes).
         labels = dict(ValueStatus.choices)
-        return exports.csv_response(
-            comments=[f"{k}: {v}" for k, v in parameters.items()],
-            columns=[
-                "code",
-                "nom",
-                "valeur",
-                "statut",
-                "couverture",
-                "rang",
-                "classe",
-                "libelle_statut",
-            ],
+        return exports.table_response(
+            fmt=fmt,
+            columns=["code", "nom", "valeur", "statut", "couverture", "rang", "classe"],
             rows=(
-                [row[k] for k in columns] + [str(labels.get(row["status"], row["status"]))]
+                [
+                    row["code"],
+                    row["name"],
+                    row["value"],
+                    str(labels.get(row["status"], row["status"])),
+                    row["coverage"],
+                    row["rank"],
+                    row["class"],
+                ]
                 for row in rows
             ),
+            parameters=_export_parameters(document, state),
             filename=name,
         )
+    parameters = explorer.describe(document, state) | {"exported_at": timezone.now().isoformat()}
     boundaries = LayerGeometry.objects.filter(level=state["level"]).only("content").first()
     features = json.loads(bytes(boundaries.content))["features"] if boundaries else []
     by_code = {row["code"]: row for row in rows}
     for feature in features:
         feature["properties"].update(by_code.get(feature["id"], {}))
-    return exports.geojson_response(features=features, metadata=parameters, filename=name)
+    return exports.geojson_response(
+        features=features, metadata=parameters, filename=f"{name}.geojson"
+    )

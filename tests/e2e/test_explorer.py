@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
 import pytest
 import shapely
@@ -96,11 +97,20 @@ def test_explorer_draws_classifies_restores_and_exports(page, mapped):
     assert len(legend_classes(page)) == 4
 
     with page.expect_download() as csv_download:
-        page.get_by_role("link", name="CSV").click()
-    frame = pd.read_csv(csv_download.value.path(), sep=";", skiprows=1)
+        page.get_by_role("link", name="CSV", exact=True).click()
+    frame = pd.read_csv(csv_download.value.path())
     assert len(frame) == 5 and set(frame.columns) >= {"code", "valeur", "classe"}
-    header = Path(csv_download.value.path()).read_text(encoding="utf-8").splitlines()[0]
-    assert "equal_interval" in header and "taux-chomage-15-64" in header
+    with page.expect_download() as french_download:
+        page.get_by_role("link", name="CSV (Excel, français)").click()
+    french = pd.read_csv(french_download.value.path(), sep=";", decimal=",", encoding="utf-8-sig")
+    assert french.valeur.sum() == pytest.approx(frame.valeur.sum())
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="XLSX").click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
+    parameters = dict(list(book["Paramètres"].iter_rows(values_only=True))[1:])
+    assert parameters["Classement"] == "Intervalles égaux"
+    assert parameters["Nombre de classes"] == 4
+    assert "taux-chomage-15-64" in parameters["Indicateur"]
 
     with page.expect_download() as geo_download:
         page.get_by_role("link", name="GeoJSON").click()

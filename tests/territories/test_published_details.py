@@ -9,6 +9,7 @@ import json
 import re
 from html import unescape
 
+import openpyxl
 import pytest
 import shapely
 from django.urls import reverse
@@ -234,13 +235,20 @@ def test_a_secret_cells_number_is_in_no_layer_table_or_export(client, details):
     _secret_absent(layer.content.decode())
     _secret_absent(client.get(f"/carte/couche/{AIDES}/epci/2024.json").content.decode())
 
-    text = client.get(
-        "/carte/export.csv", {"indicateur": AIDES, "niveau": "epci", "periode": 2024}
-    ).content.decode()
-    _secret_absent(text)
-    rows = {row[0]: row for row in csv.reader(io.StringIO(text), delimiter=";") if row}
-    assert rows["code"][-1] == "libelle_statut"
-    assert rows["200000002"][2] == "" and rows["200000002"][-1] == "Secret statistique"
+    query = {"indicateur": AIDES, "niveau": "epci", "periode": 2024}
+    for fmt, sep in (("csv", ","), ("csv-fr", ";")):
+        text = client.get(f"/carte/export.{fmt}", query).content.decode("utf-8-sig")
+        _secret_absent(text)
+        rows = {row[0]: row for row in csv.reader(io.StringIO(text), delimiter=sep) if row}
+        assert rows["code"][3] == "statut"  # in words: a download for people
+        assert rows["200000002"][2] == "" and rows["200000002"][3] == "Secret statistique"
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/carte/export.xlsx", query).content))
+    cells = [
+        c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+    ]
+    _secret_absent(" ".join(str(c) for c in cells))
+    rows = {row[0]: row for row in book["Données"].iter_rows(values_only=True)}
+    assert rows["200000002"][2] is None and rows["200000002"][3] == "Secret statistique"
     geojson = client.get(
         "/carte/export.geojson", {"indicateur": AIDES, "niveau": "epci", "periode": 2024}
     )

@@ -13,6 +13,7 @@ from territories.analyses import selectors as analyses
 from territories.analyses.models import Typology
 from territories.catalogue import exports
 from territories.catalogue.models import Indicator
+from territories.choices import Level, ValueStatus
 from territories.geography.models import fold
 from territories.maps import explorer
 from territories.maps.crossed import drawing, rendering
@@ -218,10 +219,33 @@ def _parameters(result):
     }
 
 
+def _labelled_parameters(result, parameters):
+    """(label, value) pairs of the XLSX's parameters sheet."""
+    pairs = [
+        (_("Indicator (x)"), f"{result.x.name} ({result.x.slug})"),
+        (_("Period (x)"), result.period_x),
+        (_("Source (x)"), parameters["x_source"]),
+        (_("Indicator (y)"), f"{result.y.name} ({result.y.slug})"),
+        (_("Period (y)"), result.period_y),
+        (_("Source (y)"), parameters["y_source"]),
+        (_("Level"), Level(result.level).label),
+        (_("Territories compared"), result.n),
+        (_("Pearson’s r"), result.pearson),
+        (_("Spearman’s ρ"), result.spearman),
+        (_("Territories left out"), len(result.excluded)),
+        (_("Computed on"), result.computed_at),
+        (_("Exported on"), parameters["exported_at"]),
+    ]
+    if result.x.is_demo or result.y.is_demo:
+        pairs.append((_("Remark"), _("Fictitious demonstration data")))
+    return pairs
+
+
 @require_GET
 def crossed_export(request, fmt):
-    """CSV or GeoJSON of the crossed values, with the parameters they were drawn with."""
-    if fmt not in ("csv", "geojson", "png"):
+    """The crossed values as a table (CSV, CSV for French spreadsheets, XLSX with the
+    parameters they were drawn with), GeoJSON with those parameters, or the plot (PNG)."""
+    if fmt not in (*exports.TABLE_FORMATS, "geojson", "png"):
         return HttpResponse(_("Unknown export format."), status=404, content_type="text/plain")
     form = _form(request.GET)
     result = _result(form) if form.is_valid() else None
@@ -231,7 +255,7 @@ def crossed_export(request, fmt):
             "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
         )
     parameters = _parameters(result)
-    name = f"cohesion-croisement-{result.x.slug}-{result.y.slug}-{result.level}.{fmt}"
+    name = f"cohesion-croisement-{result.x.slug}-{result.y.slug}-{result.level}"
     rows = [
         (p.code, p.name, p.x, p.y, p.status_x, p.status_y, f"{p.klass[0]}-{p.klass[1]}")
         for p in result.points
@@ -268,13 +292,19 @@ def crossed_export(request, fmt):
             exported=parameters["exported_at"][:10],
         )
         response = HttpResponse(image, content_type="image/png")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.png"'
         return response
-    if fmt == "csv":
-        return exports.csv_response(
-            comments=[f"{k}: {v}" for k, v in parameters.items()],
+    if fmt in exports.TABLE_FORMATS:
+        # A download for people: the statuses in words.
+        labels = dict(ValueStatus.choices)
+        return exports.table_response(
+            fmt=fmt,
             columns=["code", "nom", result.x.slug, result.y.slug, "statut_x", "statut_y", "classe"],
-            rows=rows,
+            rows=(
+                (*row[:4], str(labels.get(row[4], row[4])), str(labels.get(row[5], row[5])), row[6])
+                for row in rows
+            ),
+            parameters=_labelled_parameters(result, parameters),
             filename=name,
         )
     boundaries = LayerGeometry.objects.filter(level=result.level).only("content").first()
@@ -286,4 +316,6 @@ def crossed_export(request, fmt):
             feature["properties"].update(
                 {"x": row[2], "y": row[3], "statut_x": row[4], "statut_y": row[5], "classe": row[6]}
             )
-    return exports.geojson_response(features=features, metadata=parameters, filename=name)
+    return exports.geojson_response(
+        features=features, metadata=parameters, filename=f"{name}.geojson"
+    )

@@ -1,6 +1,7 @@
 """The dashboard's exports: the région's and the EPCI's tables for the chosen year and
-profession, with their parameters, the demonstration label, « secret statistique » with no
-number, formulas neutralised; a bad choice is refused with a message."""
+profession, in CSV (international, or for French spreadsheets) and XLSX with their parameters,
+the demonstration label, « secret statistique » with no number, formulas neutralised; a bad
+choice is refused with a message."""
 
 import csv
 import io
@@ -16,18 +17,21 @@ from tests.observatory.dashboard.conftest import AIDE, EDUC, SECRET_VALUE
 pytestmark = pytest.mark.django_db
 
 CSV_URL = "/observatoire/tableau-de-bord/export.csv"
+CSV_FR_URL = "/observatoire/tableau-de-bord/export.csv-fr"
 XLSX_URL = "/observatoire/tableau-de-bord/export.xlsx"
 SECRET = "secret statistique"
 DEMO = "Données fictives de démonstration"
 
 
-def read_csv(response):
+def read_csv(response, *, french=False):
+    """(text, header, rows) of a CSV download, checked for its form."""
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith("\ufeff".encode())
+    assert response.content.startswith("\ufeff".encode()) == french
     content = response.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
-    return content, rows[0], rows[1], rows[2:]
+    rows = list(csv.reader(io.StringIO(content), delimiter=";" if french else ","))
+    assert not rows[0][0].startswith("#")  # the parameters are in the XLSX, not above
+    return content, rows[0], rows[1:]
 
 
 def read_xlsx(response):
@@ -39,38 +43,33 @@ def read_xlsx(response):
     }
 
 
-def test_csv_holds_both_tables_with_their_parameters(client, published):
-    response = client.get(CSV_URL, {"annee": "2024", "metier": EDUC})
-    assert (
-        "observatoire-tableau-de-bord-2024-educateur-specialise.csv"
-        in response["Content-Disposition"]
-    )
-    content, comments, header, rows = read_csv(response)
-    assert all(comment.startswith("# ") for comment in comments)
-    parameters = dict(comment[2:].split(": ", 1) for comment in comments)
-    assert parameters["year"] == "2024"
-    assert parameters["profession"] == "Éducateur spécialisé"
-    assert parameters["run"] == str(published.run.pk)
-    assert parameters["source"].startswith("Observatoire régional des métiers")
-    assert parameters["poverty"] == "Taux de pauvreté (2021)"
-    assert parameters["exported_at"][:4].isdigit()
-    assert parameters["demo"] == DEMO
+@pytest.mark.parametrize("french", [False, True])
+def test_csv_holds_both_tables(client, published, french):
+    response = client.get(CSV_FR_URL if french else CSV_URL, {"annee": "2024", "metier": EDUC})
+    stem = "observatoire-tableau-de-bord-2024-educateur-specialise"
+    assert f"{stem}{'-excel-fr' if french else ''}.csv" in response["Content-Disposition"]
+    content, header, rows = read_csv(response, french=french)
+    assert ("\r\n" in content) and content.count("\r\n") == content.count("\n")
     assert header[:5] == ["niveau", "code", "territoire", "code_metier", "metier"]
     assert header[5:7] == ["effectif", "indice-tension"] and header[-1] == "remarque"
     by_key = {(row[0], row[1], row[3]): dict(zip(header, row, strict=True)) for row in rows}
+
+    def number(text):
+        return text.replace(".", ",") if french else text
+
     region = by_key[("region", "99", EDUC)]
     assert (region["effectif"], region["indice-tension"], region["densite-etp"]) == (
         "800",
-        "0.73",
-        "12.6",
+        number("0.73"),
+        number("12.6"),
     )
     assert by_key[("region", "99", AIDE)]["indice-tension"] == SECRET
     assert by_key[("region", "99", "")]["metier"] == "Tous métiers"
     alpha = by_key[("epci", "200000001", EDUC)]
     assert (alpha["indice-tension"], alpha["taux-vacance"], alpha["taux-pauvrete"]) == (
-        "1.51",
-        "9.5",
-        "23.3",
+        number("1.51"),
+        number("9.5"),
+        number("23.3"),
     )
     assert alpha["effectif"] == "nd"
     assert by_key[("epci", "200000002", EDUC)]["indice-tension"] == SECRET
@@ -106,8 +105,9 @@ def test_xlsx_has_a_sheet_per_table_and_one_for_the_parameters(client, published
 
 def test_exports_neutralise_formulas(client, published):
     Territory.objects.filter(code="200000001").update(name='=HYPERLINK("http://x","y")')
-    _content, _comments, _header, rows = read_csv(client.get(CSV_URL))
-    assert any(row[2] == '\'=HYPERLINK("http://x","y")' for row in rows)
+    for url, french in ((CSV_URL, False), (CSV_FR_URL, True)):
+        _content, _header, rows = read_csv(client.get(url), french=french)
+        assert any(row[2] == '\'=HYPERLINK("http://x","y")' for row in rows)
     sheets = read_xlsx(client.get(XLSX_URL))
     names = [row[1] for row in sheets["EPCI"][1:]]
     assert '\'=HYPERLINK("http://x","y")' in names
@@ -116,7 +116,7 @@ def test_exports_neutralise_formulas(client, published):
 def test_real_figures_carry_no_demo_label(client, published):
     Indicator.objects.filter(slug__startswith="metiers-").update(is_demo=False)
     pipeline.recompute_now(reason="real figures")
-    content, _comments, _header, rows = read_csv(client.get(CSV_URL))
+    content, _header, rows = read_csv(client.get(CSV_URL))
     assert DEMO not in content and all(row[-1] == "" for row in rows)
     sheets = read_xlsx(client.get(XLSX_URL))
     assert "Remarque" not in dict(sheets["Paramètres"][1:])
@@ -129,7 +129,7 @@ def test_real_figures_carry_no_demo_label(client, published):
         ({"metier": "plombier"}, "« plombier » n’est pas un métier observé"),
     ],
 )
-@pytest.mark.parametrize("url", [CSV_URL, XLSX_URL])
+@pytest.mark.parametrize("url", [CSV_URL, CSV_FR_URL, XLSX_URL])
 def test_a_bad_choice_is_refused_with_a_message(client, published, url, params, message):
     response = client.get(url, params)
     assert response.status_code == 400
@@ -139,7 +139,7 @@ def test_a_bad_choice_is_refused_with_a_message(client, published, url, params, 
 def test_unknown_format_and_nothing_published(client, published):
     response = client.get("/observatoire/tableau-de-bord/export.pdf")
     assert response.status_code == 404
-    assert "csv ou xlsx" in response.content.decode()
+    assert "csv, csv-fr ou xlsx" in response.content.decode()
 
 
 def test_nothing_published_yet(client, reference):

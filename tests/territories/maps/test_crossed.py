@@ -6,6 +6,7 @@ import io
 import json
 
 import numpy as np
+import openpyxl
 import pytest
 from django.core.management import call_command
 
@@ -71,13 +72,41 @@ def test_the_epci_pair_is_read_and_computed_as_by_hand(region, client, django_as
     code, name, _which, _status = result.excluded[0]
     html = client.get("/carte/croiser/", PAIR | {"territoire": code}).content.decode()
     assert "n’est pas représenté" in html and name in html
+    for label in ("Télécharger en CSV", "Télécharger en CSV (Excel, français)", "XLSX"):
+        assert label in html
+    assert "/carte/croiser/export.csv-fr?" in html and "/carte/croiser/export.xlsx?" in html
 
     response = client.get("/carte/croiser/export.csv", PAIR)
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("# x: taux-pauvrete")
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:])), delimiter=";"))
+    text = response.content.decode()
+    assert text.startswith("code,nom,taux-pauvrete,part-familles-monoparentales,")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == result.n + len(result.excluded)
     assert sum(1 for r in rows if r["classe"]) == result.n
+    # Left out (secret, withheld, missing): empty, with no number, in every form.
+    secret = next(r for r in rows if not r["classe"])
+    # The statuses in words, as people read them (the API keeps its codes).
+    assert {secret["statut_x"], secret["statut_y"]} & {
+        "Secret statistique",
+        "Non affiché (couverture trop faible)",
+        "Non disponible",
+    }
+    assert secret[X] == "" and secret[Y] == ""
+    french = client.get("/carte/croiser/export.csv-fr", PAIR).content
+    assert french.startswith(b"\xef\xbb\xbfcode;nom;")
+    rows_fr = list(csv.DictReader(io.StringIO(french.decode("utf-8-sig")), delimiter=";"))
+    shown = next(r for r in rows_fr if r["classe"])
+    assert "," in shown[X] and "." not in shown[X]
+    assert next(r for r in rows_fr if r["code"] == secret["code"])[X] == ""
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/carte/croiser/export.xlsx", PAIR).content)
+    )
+    assert book.sheetnames == ["Données", "Paramètres"]
+    data = list(book["Données"].iter_rows(values_only=True))
+    assert len(data) == 1 + result.n + len(result.excluded)
+    assert next(r for r in data if r[0] == secret["code"])[2:4] == (None, None)
+    parameters = dict(list(book["Paramètres"].iter_rows(values_only=True))[1:])
+    assert parameters["r de Pearson"] == pytest.approx(result.pearson)
+    assert parameters["Territoires comparés"] == result.n
     document = json.loads(client.get("/carte/croiser/export.geojson", PAIR).content)
     assert document["metadata"]["pearson"] == pytest.approx(result.pearson)
     assert {f["properties"]["code"] for f in document["features"]} >= set(both)

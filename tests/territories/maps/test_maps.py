@@ -1,6 +1,7 @@
 """Map layers: class bounds as mapclassify computes them, boundaries that keep shared
 borders, stored layers served with ETag and gzip, the explorer's permalink and exports."""
 
+import csv
 import gzip
 import io
 import json
@@ -8,13 +9,14 @@ import json
 import geopandas as gpd
 import mapclassify
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 import shapely
 import shapely.affinity
 from django.core.management import call_command
 
-from territories.catalogue.models import IndicatorValue
+from territories.catalogue.models import Indicator, IndicatorValue
 from territories.geography.models import Territory
 from territories.maps.classification import class_bounds
 from territories.maps.models import LayerGeometry, MapLayer
@@ -36,9 +38,11 @@ def test_class_bounds_are_mapclassify_bounds():
     assert bounds["natural_breaks"]["6"] == pytest.approx(
         list(mapclassify.FisherJenks(values, k=6).bins)
     )
-    assert bounds["std_mean"]["5"] == pytest.approx(
-        list(mapclassify.StdMean(values, multiples=[-2, -1, 1, 2]).bins)
-    )
+    # Mean − 2 standard deviations lies below the smallest value here: that empty class is
+    # dropped (tests/territories/maps/test_classification.py).
+    std_bins = mapclassify.StdMean(values, multiples=[-2, -1, 1, 2]).bins
+    assert std_bins[0] < values.min()
+    assert bounds["std_mean"]["5"] == pytest.approx(list(std_bins[1:]))
     assert set(bounds["quantiles"]) == {"3", "4", "5", "6", "7"}
 
 
@@ -163,10 +167,10 @@ def test_a_permalink_edited_with_nonsense_gets_a_clear_message(client, layered, 
 
 def test_exports_carry_their_parameters_and_parse(client, layered):
     query = "indicateur=taux-chomage-15-64&niveau=commune&periode=2021&methode=manual&bornes=12"
-    csv_response = client.get(f"/carte/export.csv?{query}")
-    text = csv_response.content.decode()
-    assert "taux-chomage-15-64" in text.splitlines()[0] and "manual" in text.splitlines()[0]
-    frame = pd.read_csv(io.StringIO(text), sep=";", skiprows=1)
+    text = client.get(f"/carte/export.csv?{query}").content.decode()
+    # The header first: the parameters are in the XLSX (test_table_downloads_in_three_forms).
+    assert text.splitlines()[0].startswith("code,nom,valeur,statut")
+    frame = pd.read_csv(io.StringIO(text))
     assert dict(zip(frame.code.astype(str), frame.classe, strict=True))["98003"] == 2
     geo = client.get(f"/carte/export.geojson?{query}")
     document = json.loads(geo.content)
@@ -182,10 +186,83 @@ def test_exports_carry_their_parameters_and_parse(client, layered):
 
 def test_the_explorer_export_neutralises_formulas_like_the_api(client, layered):
     Territory.objects.filter(code="98001").update(name="=1+1")
-    text = client.get(
-        "/carte/export.csv?indicateur=taux-chomage-15-64&niveau=commune&periode=2021"
-    ).content.decode()
-    assert "'=1+1" in text and ";=1+1" not in text
+    Territory.objects.filter(code="98002").update(name="+33 @SUM(A1)")
+    Territory.objects.filter(code="98004").update(name="@HYPERLINK(x)")
+    query = "indicateur=taux-chomage-15-64&niveau=commune&periode=2021"
+    for fmt, sep in (("csv", ","), ("csv-fr", ";")):
+        text = client.get(f"/carte/export.{fmt}?{query}").content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        names = [row[1] for row in rows[1:]]
+        assert {"'=1+1", "'+33 @SUM(A1)", "'@HYPERLINK(x)"} <= set(names)
+        assert not any(name.startswith(("=", "+", "@")) for name in names)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/carte/export.xlsx?{query}").content))
+    cells = [cell for row in workbook.worksheets[0].iter_rows() for cell in row]
+    assert "'=1+1" in [cell.value for cell in cells]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert not any(str(cell.value).startswith(("=", "+", "@")) for cell in cells)
+
+
+def test_table_downloads_in_three_forms(client, layered):
+    """« CSV » for programs and international spreadsheets, « CSV (Excel, français) » for
+    French ones, XLSX with its parameters in a sheet of their own; a secret value is empty,
+    with no number, in every form."""
+    Indicator.objects.filter(slug="taux-chomage-15-64").update(is_demo=True)
+    query = "indicateur=taux-chomage-15-64&niveau=commune&periode=2021&methode=manual&bornes=12"
+    url = "/carte/export.{}?" + query
+
+    international = client.get(url.format("csv"))
+    assert international["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        'filename="cohesion-taux-chomage-15-64-commune-2021.csv"'
+        in (international["Content-Disposition"])
+    )
+    raw = international.content
+    assert not raw.startswith(b"\xef\xbb\xbf") and raw.startswith(b"code,nom,valeur,")
+    rows = list(csv.DictReader(io.StringIO(raw.decode())))
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["98003"]["valeur"] == "20.0" and by_code["98003"]["classe"] == "2"
+    assert by_code["98005"]["valeur"] == "" and by_code["98005"]["statut"] == ("Secret statistique")
+    assert not any(line.startswith("#") for line in raw.decode().splitlines())
+
+    french = client.get(url.format("csv-fr"))
+    assert "-excel-fr.csv" in french["Content-Disposition"]
+    raw = french.content
+    assert raw.startswith(b"\xef\xbb\xbfcode;nom;valeur;") and b"\r\n" in raw
+    assert raw.count(b"\r\n") == raw.count(b"\n")
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["98003"]["valeur"] == "20,0" and by_code["98003"]["couverture"] == "1,0"
+    assert by_code["98005"]["valeur"] == "" and by_code["98005"]["couverture"] == "0,0"
+    assert not any(line.startswith("#") for line in text.splitlines())
+    frame = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    assert frame.valeur.sum() == pytest.approx(50.0)
+
+    workbook = client.get(url.format("xlsx"))
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert (
+        'filename="cohesion-taux-chomage-15-64-commune-2021.xlsx"'
+        in (workbook["Content-Disposition"])
+    )
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+    assert book.sheetnames == ["Données", "Paramètres"]
+    data = list(book["Données"].iter_rows(values_only=True))
+    assert data[0][:3] == ("code", "nom", "valeur")
+    by_code = {row[0]: row for row in data[1:]}
+    assert by_code["98003"][2] == 20.0 and by_code["98005"][2] is None
+    assert by_code["98005"][3] == "Secret statistique"
+    parameters = dict(list(book["Paramètres"].iter_rows(values_only=True))[1:])
+    assert parameters["Classement"] == "Bornes manuelles"
+    assert parameters["Niveau"] == "Commune" and parameters["Période"] == 2021
+    assert "12.0" in parameters["Bornes supérieures des classes"]
+    assert parameters["Remarque"] == "Données fictives de démonstration"
+    assert {"Source", "Exporté le", "Indicateur", "Calculé le"} <= set(parameters)
+
+    # The page offers the three forms by name (its script gives them the map's address).
+    html = client.get(f"/carte/?{query}").content.decode()
+    for label, fmt in (("CSV", None), ("CSV (Excel, français)", "csv-fr"), ("XLSX", "xlsx")):
+        assert f">{label}</a>" in html
+        assert fmt is None or f"export-{fmt}" in html
 
 
 def test_portrait_and_comparison(client, layered):
