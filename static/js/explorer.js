@@ -1,6 +1,8 @@
-// The map explorer: draws the stored layers (no base-map tiles needed), keeps the state in
-// the address (permalink), and exports what is shown. Everything is computed by the server
-// beforehand; this file only colours, lists and draws.
+// The map explorer: draws the stored layers (no base-map tiles needed) under the
+// départements' outlines, their main towns and a scale bar, keeps the state in the address
+// (permalink), and exports what is shown. Everything is computed by the server beforehand;
+// this file only colours, lists and draws. The map is one tab stop: arrow keys move from a
+// territory to its neighbour, Enter opens its panel (the table below stays the full list).
 (function () {
   "use strict";
   var root = document.querySelector(".explorer");
@@ -43,6 +45,10 @@
     breaks: form.querySelector("#map-breaks")
   };
   var periodOutput = form.querySelector("#map-period-output");
+  var notice = root.querySelector(".explorer-notice");
+  var focusLine = root.querySelector(".explorer-focus");
+  var finder = root.querySelector("#map-find");
+  var finderList = root.querySelector("#map-find-list");
   var breaksField = form.querySelector("#map-breaks-field");
   var detailField = form.querySelector("#map-detail-field");
   var detailLabel = form.querySelector("#map-detail-label");
@@ -58,9 +64,20 @@
   var sortKey = "rank";
   var sortAscending = true;
 
-  var map = L.map("map", { zoomSnap: 0.25, preferCanvas: false });
+  // Leaflet's own keys pan the map; here arrow keys go from territory to territory instead.
+  var map = L.map("map", { zoomSnap: 0.25, preferCanvas: false, keyboard: false });
+  var mapElement = map.getContainer();
+  mapElement.tabIndex = 0;
   var tiles = root.getAttribute("data-tiles-url");
   if (tiles) { L.tileLayer(tiles, { maxZoom: 14 }).addTo(map); }
+  L.control.scale({ imperial: false, maxWidth: 120 }).addTo(map);
+  // The map is one tab stop: its zoom buttons stay for the mouse, + and − do it by keyboard.
+  mapElement.querySelectorAll(".leaflet-control a").forEach(function (link) { link.tabIndex = -1; });
+  [["outlines", 450], ["focus", 460], ["labels", 470]].forEach(function (pane) {
+    map.createPane(pane[0]).style.zIndex = pane[1];
+    map.getPane(pane[0]).style.pointerEvents = "none";
+  });
+  map.getPane("labels").setAttribute("aria-hidden", "true");
 
   function url(template, values) {
     var result = root.getAttribute(template);
@@ -83,6 +100,10 @@
   }
 
   function periodsOf() { return (indicators[state.indicator].levels[state.level] || []); }
+
+  // The slider runs over the periods' positions, so that every period is one key press away
+  // from the next even when years are missing in between.
+  function periodAt(position) { var periods = periodsOf(); return periods[Math.max(0, Math.min(periods.length - 1, position))]; }
 
   // A headline indicator's details (e.g. per profession) are offered in a second select,
   // labelled by its dimension; the state names the indicator shown, headline or detail.
@@ -116,9 +137,9 @@
     fields.level.value = state.level;
     var periods = periodsOf();
     if (periods.indexOf(state.period) < 0) { state.period = periods[periods.length - 1]; }
-    fields.period.min = periods[0];
-    fields.period.max = periods[periods.length - 1];
-    fields.period.value = state.period;
+    fields.period.min = 0;
+    fields.period.max = periods.length - 1;
+    fields.period.value = periods.indexOf(state.period);
     fields.period.disabled = periods.length < 2;
     fields.period.setAttribute("aria-valuetext", String(state.period));
     periodOutput.textContent = state.period;
@@ -128,10 +149,6 @@
     breaksField.hidden = state.method !== "manual";
   }
 
-  function nearestPeriod(year) {
-    var periods = periodsOf();
-    return periods.reduce(function (best, p) { return Math.abs(p - year) < Math.abs(best - year) ? p : best; }, periods[0]);
-  }
 
   function bounds() {
     if (!layerData) { return []; }
@@ -220,19 +237,218 @@
       });
   }
 
+  // Orientation: the départements' outlines over the shapes, and their main towns (the
+  // largest communes, stored with each département) labelled where there is room.
+  var outlines = null;
+  var towns = [];
+  function drawOrientation(departements) {
+    if (outlines || !departements) { return; }
+    outlines = L.geoJSON(departements, {
+      pane: "outlines", interactive: false,
+      style: { fill: false, color: "#1b1f24", weight: 2, opacity: 0.9 }
+    }).addTo(map);
+    var list = [];
+    departements.features.forEach(function (feature) {
+      (feature.properties.towns || []).forEach(function (town, index) { list.push({ town: town, main: index === 0 }); });
+    });
+    list.sort(function (a, b) { return (b.main - a.main) || (b.town.population - a.town.population); });
+    towns = list.map(function (item) {
+      var label = document.createElement("span");
+      label.textContent = item.town.name;
+      var marker = L.marker([item.town.point[1], item.town.point[0]], {
+        pane: "labels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "map-town" + (item.main ? " map-town-main" : ""), html: label, iconSize: null })
+      }).addTo(map);
+      return marker;
+    });
+    declutter();
+  }
+
+  // A label that would cover one of a larger town is not shown.
+  function declutter() {
+    var placed = [];
+    towns.forEach(function (marker) {
+      var element = marker.getElement();
+      if (!element) { return; }
+      element.style.visibility = "";
+      var box = element.firstChild.getBoundingClientRect();
+      var clash = placed.some(function (other) {
+        return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+      });
+      if (clash) { element.style.visibility = "hidden"; } else { placed.push(box); }
+    });
+  }
+  map.on("zoomend", declutter);
+
+  // Keyboard: the territory in focus, its neighbours by direction on the screen.
+  var shapes = {};
+  var names = {};
+  var current = null;
+  var highlight = null;
+
+  function centre(code) { return map.latLngToContainerPoint(shapes[code].getBounds().getCenter()); }
+
+  function nearestTo(point) {
+    var best = null, bestDistance = Infinity;
+    Object.keys(shapes).forEach(function (code) {
+      var distance = centre(code).distanceTo(point);
+      if (distance < bestDistance) { best = code; bestDistance = distance; }
+    });
+    return best;
+  }
+
+  // The neighbour in a direction: ahead within a cone first, then anything ahead, the
+  // nearest counting a sideways step twice.
+  function neighbour(code, dx, dy) {
+    var from = centre(code);
+    var best = null, bestScore = Infinity, bestInCone = false;
+    Object.keys(shapes).forEach(function (other) {
+      if (other === code) { return; }
+      var to = centre(other);
+      var ahead = (to.x - from.x) * dx + (to.y - from.y) * dy;
+      var aside = Math.abs((to.x - from.x) * dy - (to.y - from.y) * dx);
+      if (ahead <= 0) { return; }
+      var inCone = aside <= ahead;
+      var score = ahead + 2 * aside;
+      if ((inCone && !bestInCone) || (inCone === bestInCone && score < bestScore)) {
+        best = other; bestScore = score; bestInCone = inCone;
+      }
+    });
+    return best;
+  }
+
+  function announce(code) {
+    var row = describe(code);
+    var text = names[code] + " — ";
+    if (row.status === "ok" || row.status === "partial") {
+      text += format(row.value, layerData.indicator.decimals) + " " + layerData.indicator.unit + ", " + T.rank + " " + row.rank + " / " + layerData.known;
+    } else {
+      text += T[row.status] || T.missing;
+    }
+    focusLine.textContent = text + ". " + T.open_panel;
+  }
+
+  function select(code) {
+    if (highlight) { map.removeLayer(highlight); highlight = null; }
+    if (current && shapes[current]) { shapes[current].closeTooltip(); }
+    current = code;
+    if (!code || !shapes[code]) { current = null; focusLine.textContent = ""; return; }
+    var feature = shapes[code].feature;
+    highlight = L.layerGroup([
+      L.geoJSON(feature, { pane: "focus", interactive: false, style: { fill: false, color: "#ffffff", weight: 7 } }),
+      L.geoJSON(feature, { pane: "focus", interactive: false, style: { fill: false, color: "#1b1f24", weight: 3.5 } })
+    ]).addTo(map);
+    var box = shapes[code].getBounds();
+    if (!map.getBounds().contains(box.getCenter())) { map.panTo(box.getCenter()); }
+    mapElement.setAttribute("data-current", code);
+    if (document.activeElement === mapElement) { shapes[code].openTooltip(); }
+    announce(code);
+  }
+
+  var KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  mapElement.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var direction = KEYS[event.key];
+    if (direction) {
+      event.preventDefault();
+      if (!current) { select(nearestTo(map.latLngToContainerPoint(map.getCenter()))); return; }
+      var next = neighbour(current, direction[0], direction[1]);
+      if (next) { select(next); }
+    } else if ((event.key === "Enter" || event.key === " ") && current) {
+      event.preventDefault();
+      showPanel(state.level, current);
+    } else if (event.key === "+" || event.key === "=") {
+      event.preventDefault();
+      map.zoomIn();
+    } else if (event.key === "-") {
+      event.preventDefault();
+      map.zoomOut();
+    } else if (event.key === "Escape" && current) {
+      select(null);
+    }
+  });
+  mapElement.addEventListener("focus", function () {
+    if (!current && layerData) { select(nearestTo(map.latLngToContainerPoint(map.getCenter()))); }
+  });
+  mapElement.addEventListener("blur", function () { if (current && shapes[current]) { shapes[current].closeTooltip(); } });
+
+  // The search box: a name (or code) picked from the territories of the map.
+  function fold(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim(); }
+  if (finder) {
+    finder.addEventListener("change", function () {
+      var text = finder.value;
+      var code = (text.match(/\(([0-9A-Za-z]+)\)\s*$/) || [])[1];
+      if (!code || !shapes[code]) {
+        var wanted = fold(text);
+        code = Object.keys(names).filter(function (c) { return fold(names[c]) === wanted || c === text.trim(); })[0] || null;
+      }
+      if (!code) { focusLine.textContent = T.not_found; return; }
+      select(code);
+      showPanel(state.level, code);
+    });
+  }
+
+  function fillFinder() {
+    if (!finderList) { return; }
+    finderList.textContent = "";
+    Object.keys(names).sort(function (a, b) { return names[a].localeCompare(names[b], "fr"); }).forEach(function (code) {
+      finderList.appendChild(new Option(names[code] + " (" + code + ")"));
+    });
+  }
+
+  // Where most territories are secret, say so above the map and offer the next coarser level.
+  function drawNotice() {
+    var secret = 0;
+    Object.keys(layerData.values).forEach(function (code) { if (layerData.values[code][1] === "secret") { secret += 1; } });
+    var total = layerData.count;
+    notice.hidden = !(total && secret * 2 > total);
+    if (notice.hidden) { return; }
+    notice.querySelector(".explorer-notice-text").textContent = T.secret_majority
+      .replace("%(secret)s", format(secret, 0)).replace("%(count)s", format(total, 0));
+    var levels = options.levels.map(function (level) { return level.value; });
+    var available = indicators[state.indicator].levels;
+    var coarser = levels.slice(levels.indexOf(state.level) + 1).filter(function (level) { return available[level]; })[0];
+    var button = notice.querySelector("button");
+    button.hidden = !coarser;
+    if (coarser) {
+      button.textContent = T.coarser[coarser];
+      button.setAttribute("data-level", coarser);
+    }
+  }
+  notice.querySelector("button").addEventListener("click", function (event) {
+    state.level = event.target.getAttribute("data-level");
+    map._cohesionFitted = false;
+    // The button goes with the notice: the focus goes to the new map once it is drawn.
+    load().then(function () { mapElement.focus(); });
+  });
+
   function draw() {
     var limits = bounds();
     var palette = colours(Math.max(limits.length, 3));
     var geometry = geometries[state.level];
     if (shown) { map.removeLayer(shown); }
+    shapes = {};
+    names = {};
     shown = L.geoJSON(geometry, {
       style: function (feature) { return styleFor(feature.id, limits, palette); },
       onEachFeature: function (feature, layer) {
+        shapes[feature.id] = layer;
+        names[feature.id] = feature.properties.name;
         layer.bindTooltip(function () { return tooltip(feature); }, { sticky: true });
-        layer.on("click", function () { showPanel(state.level, feature.id); });
+        layer.on("click", function () { select(feature.id); showPanel(state.level, feature.id); });
       }
     }).addTo(map);
     if (!map._cohesionFitted) { map.fitBounds(shown.getBounds()); map._cohesionFitted = true; }
+    // Chromium makes a shape with focus listeners (Leaflet's tooltips) a tab stop of its own.
+    // (The shapes exist once the map has a view, hence after fitBounds.)
+    Object.keys(shapes).forEach(function (code) {
+      var element = shapes[code].getElement();
+      if (element) { element.setAttribute("tabindex", "-1"); }
+    });
+    select(shapes[current] ? current : null);
+    drawOrientation(geometries.departement);
+    drawNotice();
+    fillFinder();
     if (!limits.length && layerData.known) { message.textContent = T.too_few; }
     drawLegend(limits, palette);
     drawTable(limits);
@@ -318,6 +534,8 @@
     window.history.replaceState(null, "", permalink);
     root.querySelector(".permalink").href = permalink;
     root.querySelector(".export-csv").href = url("data-export-url", { FMT: "csv" }) + "?" + params;
+    root.querySelector(".export-csv-fr").href = url("data-export-url", { FMT: "csv-fr" }) + "?" + params;
+    root.querySelector(".export-xlsx").href = url("data-export-url", { FMT: "xlsx" }) + "?" + params;
     root.querySelector(".export-geojson").href = url("data-export-url", { FMT: "geojson" }) + "?" + params;
     root.querySelector(".static-image").href = url("data-image-url", { SLUG: state.indicator, LEVEL: state.level, 1000: state.period });
   }
@@ -329,13 +547,24 @@
     });
   }
 
+  // Each level's boundaries are fetched once, even when two draws ask for them together.
+  var fetching = {};
+  function boundaries(level) {
+    if (!fetching[level]) {
+      fetching[level] = fetchJSON(url("data-geometry-url", { LEVEL: level })).then(
+        function (data) { geometries[level] = data; return data; },
+        function (error) { delete fetching[level]; throw error; });
+    }
+    return fetching[level];
+  }
+
   function load() {
     syncControls();
     message.textContent = T.loading;
-    var needGeometry = geometries[state.level] ? Promise.resolve(geometries[state.level]) :
-      fetchJSON(url("data-geometry-url", { LEVEL: state.level })).then(function (data) { geometries[state.level] = data; return data; });
+    // The départements' outlines are orientation only: the map draws without them.
+    var orientation = boundaries("departement").catch(function () { return null; });
     var layerAddress = url("data-layer-url", { SLUG: state.indicator, LEVEL: state.level, 1000: state.period });
-    Promise.all([needGeometry, fetchJSON(layerAddress)]).then(function (results) {
+    return Promise.all([boundaries(state.level), fetchJSON(layerAddress), orientation]).then(function (results) {
       layerData = results[1];
       message.textContent = "";
       draw();
@@ -348,7 +577,7 @@
     if (target === fields.indicator) { state.indicator = target.value; }
     if (target === fields.detail) { state.indicator = target.value || fields.indicator.value; }
     if (target === fields.level) { state.level = target.value; map._cohesionFitted = false; }
-    if (target === fields.period) { state.period = nearestPeriod(Number(target.value)); }
+    if (target === fields.period) { state.period = periodAt(Number(target.value)); }
     if (target === fields.method) { state.method = target.value; }
     if (target === fields.classes) { state.classes = Number(target.value); }
     if (target === fields.breaks || (target === fields.method && state.method === "manual")) {
@@ -365,7 +594,11 @@
     message.textContent = "";
     draw();
   });
-  fields.period.addEventListener("input", function () { periodOutput.textContent = nearestPeriod(Number(fields.period.value)); });
+  fields.period.addEventListener("input", function () {
+    var period = periodAt(Number(fields.period.value));
+    periodOutput.textContent = period;
+    fields.period.setAttribute("aria-valuetext", String(period));
+  });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
 
   document.querySelectorAll(".explorer-table th button").forEach(function (button) {
@@ -393,9 +626,8 @@
     var width = (box.getEast() - box.getWest()) * cos, height = box.getNorth() - box.getSouth();
     var scale = Math.min(900 / width, 800 / height);
     function project(point) { return [50 + (point[0] - box.getWest()) * cos * scale, 90 + (box.getNorth() - point[1]) * scale]; }
-    geometries[state.level].features.forEach(function (feature) {
-      var style = styleFor(feature.id, limits, palette);
-      var polygons = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+    function trace(geometry) {
+      var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
       context.beginPath();
       polygons.forEach(function (polygon) {
         polygon.forEach(function (ring) {
@@ -406,12 +638,42 @@
           context.closePath();
         });
       });
+    }
+    geometries[state.level].features.forEach(function (feature) {
+      var style = styleFor(feature.id, limits, palette);
+      trace(feature.geometry);
       context.fillStyle = style.fillColor;
       context.fill("evenodd");
       context.strokeStyle = "#4d4d4d";
       context.lineWidth = 0.4;
       context.stroke();
     });
+    if (geometries.departement) {
+      geometries.departement.features.forEach(function (feature) {
+        trace(feature.geometry);
+        context.strokeStyle = "#1b1f24";
+        context.lineWidth = 2;
+        context.stroke();
+      });
+    }
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    context.lineJoin = "round";
+    towns.forEach(function (marker) {
+      var element = marker.getElement();
+      if (!element || element.style.visibility === "hidden") { return; }
+      var latLng = marker.getLatLng();
+      var xy = project([latLng.lng, latLng.lat]);
+      var main = element.classList.contains("map-town-main");
+      context.font = (main ? "bold 17px" : "600 14px") + " sans-serif";
+      context.strokeStyle = "#ffffff";
+      context.lineWidth = 4;
+      context.strokeText(element.textContent, xy[0], xy[1]);
+      context.fillStyle = "#1b1f24";
+      context.fillText(element.textContent, xy[0], xy[1]);
+    });
+    context.textAlign = "start";
+    context.textBaseline = "alphabetic";
     context.fillStyle = "#1b1f24";
     context.font = "bold 26px sans-serif";
     context.fillText(layerData.indicator.name + " (" + layerData.period + ")", 50, 50);

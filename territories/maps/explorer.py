@@ -157,6 +157,16 @@ def labels():
         "breaks_count": _("At most 6 manual bounds (7 classes)."),
         "breaks_range": _("Manual bounds must lie between %(min)s and %(max)s."),
         "detail": _("Detail"),
+        "open_panel": _("Enter opens its panel."),
+        "not_found": _("No territory of this name on the map."),
+        "secret_majority": _(
+            "%(secret)s of the %(count)s territories of this map are under statistical "
+            "secrecy (grey): a coarser level shows more."
+        ),
+        "coarser": {
+            Level.EPCI: _("See the map of the EPCI"),
+            Level.DEPARTEMENT: _("See the map of the départements"),
+        },
         "from_epci": _(
             "This indicator's values start at the EPCI level: there is none for communes."
         ),
