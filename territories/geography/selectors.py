@@ -1,19 +1,24 @@
 """Reads of the geography: search, members and parents of a territory, the loaded région."""
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from territories.choices import Level
-from territories.geography.models import Territory
+from territories.geography.models import Territory, fold
 
 
 def search_territories(query, limit=50):
+    """Territories matching what a person typed, those it names exactly first (« 72 » is the
+    Sarthe before its 352 communes, « Sarthe » before Sablé-sur-Sarthe)."""
+    query = query.strip()
+    exact = Q(code=query) | Q(siren=query) | Q(search_name=fold(query))
     return (
         Territory.objects.search(query)
         .select_related("departement", "epci")
         .defer("geometry", "departement__geometry", "epci__geometry")
-        .order_by("level", "name")[:limit]
+        .alias(named=Case(When(exact, then=Value(0)), default=Value(1)))
+        .order_by("named", "level", "name")[:limit]
     )
 
 

@@ -33,6 +33,7 @@ def chart(points, width=320, height=120, pad=28, references=True):
         "ticks": ticks,
         "low": low,
         "high": high,
+        "baseline": height - pad,
         "bottom": height - pad + 14,
         "top": pad - 8,
     }

@@ -20,7 +20,8 @@ class CompareForm(forms.Form):
     t = QueriesField(required=False)
 
     def clean_t(self):
-        """The territories found, in order and once each; `unknown` holds what was not."""
+        """The territories found, in order and once each; `unknown` holds what was not, each
+        query with the territories it could mean ({"query", "candidates"})."""
         chosen, self.unknown = [], []
         for query in self.cleaned_data["t"]:
             found, problem = resolve(query)

@@ -6,18 +6,20 @@ territory a person typed. Sections that other apps add are in territories.portra
 from collections import defaultdict
 
 from django.db.models import Avg
+from django.utils.translation import gettext as _
 
 from territories.analyses.models import TypologyLabel, TypologyMembership
 from territories.catalogue.models import IndicatorValue
-from territories.catalogue.selectors import territory_values
-from territories.choices import Level, ValueStatus
-from territories.geography.models import Territory
-from territories.geography.selectors import epci_departements
+from territories.catalogue.selectors import shown, territory_values
+from territories.choices import Aggregation, Level, ValueStatus
+from territories.geography.models import Territory, fold
+from territories.geography.selectors import epci_departements, search_territories
 from territories.pipeline.models import AggregateValue
 from territories.pipeline.selectors import published_run_id
 from territories.portraits.charts import chart
 
 KNOWN = (ValueStatus.OK, ValueStatus.PARTIAL)
+REFERENCES = ("departement", "region")
 
 
 def _by_key(rows):
@@ -75,17 +77,77 @@ def class_means(members, level):
     }
 
 
+def published_rows(territory):
+    """Values of non-aggregable indicators (medians, deciles) that a source published for an
+    EPCI, département or région itself and that were imported for it: the pipeline cannot
+    compute them from communes, so they are shown as published."""
+    if territory is None or territory.level == Level.COMMUNE:
+        return []
+    queryset = IndicatorValue.objects.filter(
+        territory=territory,
+        indicator__aggregation=Aggregation.NONE,
+        indicator__variant_of__isnull=True,
+    ).select_related("indicator")
+    return [
+        {
+            "indicator": value.indicator,
+            "period": value.period,
+            "value": shown(value.value, value.status),
+            "status": value.status,
+            "published": True,
+        }
+        for value in queryset
+    ]
+
+
+def not_aggregable(indicator):
+    """Why a département or région has no value computed from its communes, named after the
+    statistic (« médiane »), or None for an indicator that is aggregated.
+
+    The catalogue does not record the kind of statistic; its names do, in the words of the
+    sources (Filosofi: « médian », « décile », « interdécile »).
+    """
+    if indicator.aggregation != Aggregation.NONE:
+        return None
+    name = fold(indicator.name)
+    if "median" in name:
+        return _("median")
+    if "interdecile" in name:
+        return _("ratio of deciles")
+    if "decile" in name or "quartile" in name:
+        return _("decile")
+    if "moyen" in name:
+        return _("mean without its weights")
+    if name.startswith(("part ", "taux ")):
+        return _("share without its base")
+    return ""
+
+
+def _cell(row):
+    """A reference value as the portrait shows it: the value, and whether the source
+    published it for that territory (rather than the pipeline computing it)."""
+    if not row or row["status"] not in KNOWN:
+        return None
+    return {"value": row["value"], "published": row.get("published", False)}
+
+
+def _rows_by_key(territory):
+    """Rows of a territory by (indicator, period): its values (aggregates above communes),
+    and what a source published for it where nothing is aggregated."""
+    if territory is None:
+        return {}
+    return _by_key(published_rows(territory)) | _by_key(
+        territory_values(territory=territory, headlines=True)
+    )
+
+
 def portrait(territory):
     """Rows per headline indicator (details, e.g. per profession, are on its sheet and map):
-    latest value beside references, and the series over periods."""
-    rows = territory_values(territory=territory, headlines=True)
+    the value of the latest period that has something to compare it with, beside its
+    references, and the series over every period."""
+    rows = _rows_by_key(territory).values()
     departement, region = reference_territories(territory)
-    references = {
-        "departement": _by_key(territory_values(territory=departement, headlines=True))
-        if departement
-        else {},
-        "region": _by_key(territory_values(territory=region, headlines=True)) if region else {},
-    }
+    references = {"departement": _rows_by_key(departement), "region": _rows_by_key(region)}
     klass = typology_class(territory)
     means = class_means(klass["members"], territory.level) if klass else {}
     series = defaultdict(list)
@@ -94,28 +156,41 @@ def portrait(territory):
     indicators = []
     for rows_of in series.values():
         rows_of.sort(key=lambda r: r["period"])
-        latest = rows_of[-1]
-        key = (latest["indicator"].pk, latest["period"])
+        indicator = rows_of[0]["indicator"]
+        cells = {
+            r["period"]: {
+                name: _cell(references[name].get((indicator.pk, r["period"])))
+                for name in REFERENCES
+            }
+            for r in rows_of
+        }
+        # A later period imported before its references are (or a few communes ahead of the
+        # others) must not hide the period that can be compared: it stays in the trend.
+        compared = [
+            r
+            for r in rows_of
+            if any(cells[r["period"]].values()) or (indicator.pk, r["period"]) in means
+        ]
+        latest = compared[-1] if compared else rows_of[-1]
+        key = (indicator.pk, latest["period"])
         points = [
             {
                 "period": r["period"],
                 "value": r["value"] if r["status"] in KNOWN else None,
-                "departement": _value(
-                    references["departement"].get((r["indicator"].pk, r["period"]))
-                ),
-                "region": _value(references["region"].get((r["indicator"].pk, r["period"]))),
+                **{name: (cells[r["period"]][name] or {}).get("value") for name in REFERENCES},
             }
             for r in rows_of
         ]
         indicators.append(
             {
-                "indicator": latest["indicator"],
+                "indicator": indicator,
                 "latest": latest,
-                "departement": _value(references["departement"].get(key)),
-                "region": _value(references["region"].get(key)),
+                "newer": [r for r in rows_of if r["period"] > latest["period"]],
+                **cells[latest["period"]],
+                "not_aggregable": not_aggregable(indicator),
                 "class_mean": means.get(key),
                 "series": points,
-                "chart": chart(points, references=latest["indicator"].aggregation != "sum")
+                "chart": chart(points, references=indicator.aggregation != "sum")
                 if sum(p["value"] is not None for p in points) >= 2
                 else None,
             }
@@ -124,44 +199,46 @@ def portrait(territory):
     return {"indicators": indicators, "departement": departement, "region": region, "class": klass}
 
 
-def _value(row):
-    return row["value"] if row and row["status"] in KNOWN else None
-
-
 def compare(territories):
-    """The latest value of every headline indicator for up to four territories, side by side."""
+    """The value of every headline indicator for up to four territories, side by side: of the
+    latest period every territory has, or else of the latest any has."""
     columns = [_by_key(territory_values(territory=t, headlines=True)) for t in territories]
-    latest = {}
+    periods = defaultdict(lambda: defaultdict(int))
+    indicators = {}
     for column in columns:
         for (indicator_id, period), row in column.items():
-            best = latest.get(indicator_id)
-            if best is None or period > best[1]:
-                latest[indicator_id] = (row["indicator"], period)
+            periods[indicator_id][period] += 1
+            indicators[indicator_id] = row["indicator"]
     rows = []
-    for indicator, period in sorted(latest.values(), key=lambda p: (p[0].theme, p[0].name)):
+    for indicator_id, counts in periods.items():
+        shared = [period for period, count in counts.items() if count == len(columns)]
+        period = max(shared or counts)
         rows.append(
             {
-                "indicator": indicator,
+                "indicator": indicators[indicator_id],
                 "period": period,
-                "values": [column.get((indicator.pk, period)) for column in columns],
+                "values": [column.get((indicator_id, period)) for column in columns],
             }
         )
+    rows.sort(key=lambda row: (row["indicator"].theme, row["indicator"].name))
     return rows
 
 
 def resolve(query):
-    """One territory for a name or code typed by a person, or a reason why not."""
+    """One territory for a name or code typed by a person, as the search finds it, or what
+    was typed with the territories it could mean."""
     query = (query or "").strip()
     if not query:
         return None, None
     if "/" in query:
-        level, _, code = query.partition("/")
+        level, _sep, code = query.partition("/")
         found = Territory.objects.filter(level=level, code=code).first()
-        return (found, None) if found else (None, query)
-    matches = list(Territory.objects.search(query)[:10])
-    exact = [t for t in matches if t.code == query or t.name.lower() == query.lower()]
+        return (found, None) if found else (None, {"query": query, "candidates": []})
+    matches = list(search_territories(query, limit=10))
+    typed = fold(query)
+    exact = [t for t in matches if query in (t.code, t.siren) or fold(t.name) == typed]
     if len(exact) == 1:
         return exact[0], None
     if len(matches) == 1:
         return matches[0], None
-    return None, query
+    return None, {"query": query, "candidates": exact or matches[:5]}

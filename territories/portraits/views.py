@@ -1,5 +1,7 @@
 """A territory's page (its portrait) and the comparison of territories side by side."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
@@ -64,7 +66,14 @@ def territory_compare(request):
         form = CompareForm(request.GET)
         form.is_valid()  # never refused: what was not found is listed
         chosen, unknown = form.cleaned_data["t"], form.unknown
-        slots = [t.level + "/" + t.code for t in chosen] + [""] * (MAX_COMPARED - len(chosen))
+        typed = [t.level + "/" + t.code for t in chosen]
+        slots = typed + [""] * (MAX_COMPARED - len(chosen))
+        # What a query could mean, each a link comparing it with the territories found.
+        for problem in unknown:
+            problem["choices"] = [
+                {"territory": t, "query": urlencode({"t": [*typed, f"{t.level}/{t.code}"]}, True)}
+                for t in problem["candidates"]
+            ]
         return {
             "territories": chosen,
             "rows": portrait.compare(chosen) if chosen else [],
