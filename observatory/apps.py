@@ -12,9 +12,12 @@ class ObservatoryConfig(AppConfig):
         from observatory.indicators.publish import publish
         from observatory.indicators.services import PUBLISHER
         from observatory.needs.sections import territory_section, territory_section_audience
+        from observatory.personal_data import observatory_data
+        from portal.accounts.selectors import register_personal_data
         from territories.pipeline.publishers import register_publisher
         from territories.portraits.sections import register_section
 
         notifications.register()
         register_section(territory_section, audience=territory_section_audience)
         register_publisher(PUBLISHER, publish)
+        register_personal_data("observatory", observatory_data)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("territoires/imports/nouveau/", imports_views.import_create, name="import_create"),
     path("territoires/imports/<int:pk>/", imports_views.import_detail, name="import_detail"),
     path("territoires/recalculs/", pipeline_views.run_list, name="run_list"),
+    path("territoires/recalculs/<int:pk>/etat/", pipeline_views.run_status, name="run_status"),
     path(
         "territoires/<str:level>/<str:code>/",
         portraits_views.territory_detail,

@@ -67,6 +67,8 @@ MATRIX = [
     ("territories:import_list", analysts_only()),
     ("territories:import_create", analysts_only()),
     ("territories:run_list", analysts_only()),
+    # How far a run is: state and progress only, for the pages of what it computes.
+    ("run_status_of_a_run", everyone(200)),
     ("territories:explorer", everyone(200)),
     ("territories:crossed", everyone(200)),
     ("territories:compare", everyone(200)),
@@ -533,6 +535,13 @@ def observation_url(name, *, member, coordinator):
     return reverse(f"committees:{page}", args=arguments)
 
 
+def run_status_url():
+    from territories.pipeline.models import PipelineRun
+
+    run = PipelineRun.objects.first() or PipelineRun.objects.create(reasons=["test"])
+    return reverse("territories:run_status", args=[run.pk])
+
+
 def resolve(name, organisation, job, invitation):
     if name.startswith("obs:"):
         return observatory_url(name, organisation=organisation, member=job.created_by)
@@ -557,6 +566,7 @@ def resolve(name, organisation, job, invitation):
         "invitation_accept": lambda: invitation.get_absolute_url(),
         "search_discussions": lambda: reverse("knowledge:search") + "?q=sujet&dans=discussions",
         "job_detail_of_member": lambda: reverse("jobs:detail", args=[job.pk]),
+        "run_status_of_a_run": run_status_url,
         "private_committee_of_member": lambda: private_committee(member=job.created_by),
         "unsubscribe_link_of_member": lambda: unsubscribe_link(job.created_by),
         "unsubscribe_link_altered": lambda: unsubscribe_link(job.created_by)[:-3] + "xx/",

@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
 
         hooks.register()
         _register_page_parts()
+        _register_personal_data()
 
 
 def _register_page_parts():
@@ -25,3 +26,11 @@ def _register_page_parts():
     register_loader(LIST, list_part)
     # The kept list is read with the person, in the request's first round trip.
     batch.register(batched_list_key)
+
+
+def _register_personal_data():
+    # The territories app sits below this one: it is registered here, not by itself.
+    from portal.accounts.selectors import register_personal_data
+    from territories.personal_data import territory_data
+
+    register_personal_data("territories", territory_data)

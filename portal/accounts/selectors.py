@@ -1,7 +1,9 @@
 """Reads about people and organisations."""
 
 from allauth.account.models import EmailAddress
+from django.utils.translation import gettext
 
+from portal.accounts.choices import PortalGroup
 from portal.accounts.models import Invitation, Membership, Organisation
 
 
@@ -20,6 +22,16 @@ def login_attempt_username(request, credentials=None):
         or ""
     )
     return value.strip().lower()
+
+
+def user_portal_roles(*, user):
+    """The names of the portal-wide roles `user` holds, as the interface says them."""
+    labels = dict(PortalGroup.choices)
+    names = user.groups.order_by("name").values_list("name", flat=True)
+    roles = [str(labels.get(name, name)) for name in names]
+    if user.is_superuser:
+        roles.append(gettext("administrator"))
+    return roles
 
 
 def organisation_members(*, organisation):

@@ -18,6 +18,7 @@ from jobs.services import job_enqueue
 from portal.accounts import tasks
 from portal.accounts.choices import MembershipRole
 from portal.accounts.models import Invitation, Membership, Organisation
+from portal.links import site_url
 from territories.geography.selectors import loaded_region
 
 
@@ -103,7 +104,7 @@ def invitation_send_email(*, invitation_id):
         return {"sent": False, "reason": "invitation no longer open"}
     context = {
         "invitation": invitation,
-        "accept_url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+        "accept_url": site_url(invitation.get_absolute_url()),
         "validity_days": settings.INVITATION_VALIDITY.days,
         "region": loaded_region(),
     }

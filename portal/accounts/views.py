@@ -42,6 +42,7 @@ def profile(request):
         "accounts/profile.html",
         {
             "memberships": memberships,
+            "roles": selectors.user_portal_roles(user=request.user),
             "token": Token.objects.filter(user=request.user).first(),
             "administered": Organisation.objects.administered_by(request.user),
         },

@@ -18,6 +18,7 @@ class KnowledgeConfig(AppConfig):
 
         register_section(territory_section, audience=territory_section_audience)
         _register_notifications()
+        _register_personal_data()
 
 
 def _register_notifications():
@@ -26,3 +27,10 @@ def _register_notifications():
 
     kinds.register(curation.CURATION_STEPS, _("The review of the resources you wrote"))
     kinds.register(curation.STALE_REVIEWS, _("Resources past their review date (curators)"))
+
+
+def _register_personal_data():
+    from portal.accounts.selectors import register_personal_data
+    from portal.knowledge.personal_data import knowledge_data
+
+    register_personal_data("knowledge", knowledge_data)

@@ -86,6 +86,18 @@ class CompositeResult(models.Model):
     def __str__(self):
         return f"{self.composite_id} run {self.run_id}"
 
+    def movers(self):
+        """The territories whose rank moves most, each with the name of the component whose
+        weight moves it (the sensitivity keeps its identifier, which the API gives)."""
+        names = {
+            c["indicator"]: f"{c['name']} ({c['period']})"
+            for c in self.sensitivity.get("components", [])
+        }
+        return [
+            {**mover, "component_name": names.get(mover["component"], mover["component"])}
+            for mover in self.sensitivity.get("movers", [])
+        ]
+
 
 class Typology(models.Model):
     """A clustering of the territories of one level on chosen standardised indicators."""

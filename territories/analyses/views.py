@@ -18,6 +18,7 @@ from territories.analyses.forms import (
     VariableFormSet,
 )
 from territories.analyses.models import CompositeIndex, Typology
+from territories.pipeline import selectors as pipeline_selectors
 
 PERMISSION = "territories.import_data"
 
@@ -49,6 +50,7 @@ def composite_detail(request, slug):
             "result": analysis_selectors.composite_result(composite=composite),
             "ranked": analysis_selectors.composite_ranked(composite=composite),
             "can_edit": request.user.has_perm(PERMISSION),
+            **_run_under_way(),
         },
     )
 
@@ -133,8 +135,14 @@ def typology_detail(request, slug):
             ),
             "labels_form": LabelsForm(classes=classes) if can_edit and classes else None,
             "can_edit": can_edit,
+            **_run_under_way(),
         },
     )
+
+
+def _run_under_way():
+    """The recompute that will compute the index or typology again."""
+    return {"run": pipeline_selectors.active_run()}
 
 
 def _profile_rows(classes):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territories.catalogue.models import Indicator
 from territories.choices import ImportKind, ImportState
 
 
@@ -43,3 +44,18 @@ class DataImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("territories:import_detail", args=[self.pk])
+
+    def indicator_counts(self):
+        """The report's values per indicator and period, each named: the report keys them
+        by `slug@period`."""
+        counts = (self.report or {}).get("indicators") or {}
+        keys = [key.rpartition("@") for key in counts]
+        names = dict(
+            Indicator.objects.filter(slug__in={slug for slug, _at, _period in keys}).values_list(
+                "slug", "name"
+            )
+        )
+        return [
+            {"name": names.get(slug, slug), "period": period, **counts[f"{slug}@{period}"]}
+            for slug, _at, period in keys
+        ]

@@ -36,6 +36,16 @@ class PipelineRun(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.get_state_display()}"
 
+    def step_label(self):
+        """What the run is doing, in words."""
+        if self.state == RunState.PENDING:
+            return _("Waiting for a worker.")
+        if self.state == RunState.RUNNING and self.progress < 95:
+            return _("Aggregating the indicators by EPCI, département and région.")
+        if self.state == RunState.RUNNING:
+            return _("Computing the composite indexes, typologies, signals and maps.")
+        return ""
+
     @property
     def duration(self):
         if self.started_at and self.finished_at:

@@ -24,6 +24,16 @@ def recent_runs(limit=50):
     return PipelineRun.objects.select_related("requested_by", "job").order_by("-created_at")[:limit]
 
 
+def active_run():
+    """The newest run waiting or under way: the one that will compute what was last changed
+    (every run computes every composite index and typology), or None."""
+    return (
+        PipelineRun.objects.filter(state__in=[RunState.PENDING, RunState.RUNNING])
+        .order_by("-pk")
+        .first()
+    )
+
+
 def current_run():
     return PipelineRun.objects.filter(state=RunState.SUCCEEDED).order_by("-pk").first()
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from portal.links import site_url
 from territories.choices import RunState
 from territories.pipeline.models import PipelineRun
 from territories.signals.models import TerritoryFollow, WeakSignal
@@ -73,7 +74,7 @@ def notify_followers(*, run_id):
         users = {user.pk: user for user in get_user_model().objects.filter(pk__in=new_signals)}
         sent = 0
         path = reverse("signals:list")
-        url = settings.SITE_URL.rstrip("/") + path
+        url = site_url(path)
         with translation.override(settings.LANGUAGE_CODE):
             for user_id, user_signals in new_signals.items():
                 user = users[user_id]

@@ -257,3 +257,15 @@ class TestPersonalData:
         assert not cast.member.is_active
         assert cast.member.email.endswith("@deleted.invalid")
         assert not cast.member.has_usable_password()
+
+
+class TestProfile:
+    def test_portal_roles_are_named_in_french(self, client, cast):
+        client.force_login(cast.curator)
+        html = page(client.get(reverse("accounts:profile")))
+        assert "Curation" in html and "curators" not in html
+        client.force_login(cast.admin)
+        assert "administrat" in page(client.get(reverse("accounts:profile")))
+        client.force_login(cast.member)
+        html = page(client.get(reverse("accounts:profile")))
+        assert "analysts" not in html and "curators" not in html

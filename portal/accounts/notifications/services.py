@@ -21,6 +21,7 @@ from portal.accounts.choices import Delivery
 from portal.accounts.notifications import attachments as attached
 from portal.accounts.notifications import kinds
 from portal.accounts.notifications.models import Notification, NotificationPreference, Presence
+from portal.links import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +168,9 @@ def unsubscribe_token(*, user, kind):
 
 
 def unsubscribe_url(*, user, kind):
-    path = reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=kind)])
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url(
+        reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=kind)])
+    )
 
 
 def read_unsubscribe_token(token):
@@ -223,7 +225,7 @@ def _email(*, user, kind, subject, template, context, files=()):
     context = {
         **context,
         "user": user,
-        "site": settings.SITE_URL.rstrip("/"),
+        "site": site_url(),
         "unsubscribe": link,
         "kind": kinds.kind(kind),
     }

@@ -11,7 +11,6 @@ link is written only into the files of people holding a place and of the organis
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from portal.committees.choices import RegistrationStatus
 from portal.committees.meetings import texts
+from portal.links import site_host, site_url
 
 PARIS = ZoneInfo("Europe/Paris")
 MIMETYPE = "text/calendar"
@@ -42,17 +42,9 @@ class Entry:
     status: str | None = None
 
 
-def site_host():
-    return urlsplit(settings.SITE_URL).hostname or "cohesion.invalid"
-
-
 def uid(meeting):
     """Never changes for a meeting: every file and e-mail speaks of the same event."""
     return f"rencontre-{meeting.pk}@{site_host()}"
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _organizer(meeting):
@@ -104,7 +96,7 @@ def _description(entry):
         if len(description) > DESCRIPTION_LIMIT:
             description = description[:DESCRIPTION_LIMIT].rstrip() + " […]"
         parts.append(description)
-    parts.append(absolute(meeting.get_absolute_url()))
+    parts.append(site_url(meeting.get_absolute_url()))
     return "\n\n".join(parts)
 
 
@@ -134,7 +126,7 @@ def event_for(entry, *, stamp):
     location = _location(entry)
     if location:
         event.add("location", location)
-    event.add("url", absolute(meeting.get_absolute_url()))
+    event.add("url", site_url(meeting.get_absolute_url()))
     event.add("organizer", _organizer(meeting))
     event.add("created", meeting.created_at)
     event.add("last-modified", meeting.updated_at)

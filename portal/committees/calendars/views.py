@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.committees import selectors as committee_selectors
 from portal.committees.calendars import ics, selectors, services
 from portal.committees.models import Committee
+from portal.links import site_url
 
 
 @require_GET
@@ -102,13 +103,13 @@ def calendar_settings(request):
     token = selectors.token_of(user=request.user)
     context = {"token": token}
     if token is not None:
-        feed = ics.absolute(reverse("committees:personal_ics", args=[token.token]))
+        feed = site_url(reverse("committees:personal_ics", args=[token.token]))
         context["feed_url"] = feed
         context["webcal_url"] = "webcal://" + feed.split("://", 1)[-1]
         context["committee_feeds"] = [
             (
                 committee,
-                ics.absolute(reverse("committees:committee_ics", args=[committee.slug]))
+                site_url(reverse("committees:committee_ics", args=[committee.slug]))
                 + "?"
                 + urlencode({"jeton": token.token}),
             )

@@ -4,7 +4,6 @@ resources."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from portal.knowledge.choices import ResourceStatus, ReviewAction
 from portal.knowledge.curation import tasks
 from portal.knowledge.curation.selectors import stale_resources
 from portal.knowledge.models import Resource, ReviewEvent
+from portal.links import site_url
 
 DEFAULT_REVIEW_DELAY = datetime.timedelta(days=365)
 
@@ -155,9 +155,8 @@ def authors_notify(*, event_id):
     recipients = [a for a in event.resource.authors.filter(is_active=True) if a != event.author]
     if not recipients:
         return {"sent": 0}
-    site = settings.SITE_URL.rstrip("/")
     path = event.resource.get_absolute_url()
-    context = {"event": event, "resource": event.resource, "url": site + path}
+    context = {"event": event, "resource": event.resource, "url": site_url(path)}
     _tell(template="step", context=context, recipients=recipients, kind=CURATION_STEPS, path=path)
     return {"sent": len(recipients)}
 
@@ -172,10 +171,9 @@ def stale_resources_remind():
     )
     if not curators:
         return {"sent": 0}
-    site = settings.SITE_URL.rstrip("/")
     _tell(
         template="stale",
-        context={"resources": resources, "site": site},
+        context={"resources": resources, "site": site_url()},
         recipients=curators,
         kind=STALE_REVIEWS,
         path=reverse("knowledge:resource_queue"),

@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.knowledge.choices import ResourceKind
-from portal.knowledge.models import Resource
 from portal.knowledge.narrative import forms, services
 from portal.knowledge.resources.views import visible_or_404
+from territories.choices import Level
 from territories.maps import explorer
 
 
@@ -26,6 +26,7 @@ def step_map(map_state):
     args = {"slug": state["indicator"], "level": state["level"], "period": state["period"]}
     return {
         **state,
+        "level_label": Level(state["level"]).label,
         "layer_url": reverse("territories:map_layer", kwargs=args),
         "image_url": reverse("territories:map_image", kwargs=args),
         "geometry_url": reverse("territories:map_geometry", kwargs={"level": state["level"]}),
@@ -35,7 +36,9 @@ def step_map(map_state):
 
 
 def narrative(request, slug):
-    resource = get_object_or_404(Resource.objects.readable_by(request.user), slug=slug)
+    """The story as its readers see it; a draft is previewed by those who may open it
+    (its authors, their organisation's administrators, curators), and is a 404 to others."""
+    resource = visible_or_404(request, slug)
     if resource.kind != ResourceKind.NARRATIVE_MAP:
         raise Http404(_("This resource is not a narrative map."))
     steps = list(resource.steps.order_by("position"))

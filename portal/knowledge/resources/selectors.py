@@ -4,14 +4,20 @@ Who may read what is decided in visibility.py (Resource.objects.readable_by / vi
 
 import difflib
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
-from portal.knowledge.models import Resource
+from portal.knowledge.choices import ResourceKind
+from portal.knowledge.models import Preconisation, Resource, Theme
+from territories.catalogue.models import Indicator
 from territories.geography.models import Territory
 from territories.geography.selectors import territory_ancestor_ids
 
 SNAPSHOT_FIELDS = ("title", "summary", "body", "kind", "external_url")
 LIST_FIELDS = ("title", "slug", "kind", "summary", "published_at")
+LINK_KINDS = ("themes", "preconisations", "territories", "indicators")
 
 
 def visible_resources(user):
@@ -78,13 +84,15 @@ def revisions_of(*, resource):
 def revision_diff(*, old, new):
     """Line differences between two revisions, field by field, for a table.
 
-    Each field gives rows of (kind, old line, new line) where kind is "equal", "delete",
-    "insert" or "replace".
+    Each field gives its label and rows of (kind, old line, new line) where kind is "equal",
+    "delete", "insert" or "replace". Links are named (themes, territories…), not given by
+    the identifiers the snapshots keep.
     """
+    names = _link_names([old.snapshot.get("links") or {}, new.snapshot.get("links") or {}])
     result = []
     for field in (*SNAPSHOT_FIELDS, "links"):
-        before = _lines(old.snapshot.get(field))
-        after = _lines(new.snapshot.get(field))
+        before = _lines(field, old.snapshot.get(field), names)
+        after = _lines(field, new.snapshot.get(field), names)
         rows = []
         matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -97,13 +105,61 @@ def revision_diff(*, old, new):
                         right[index] if index < len(right) else "",
                     )
                 )
-        result.append({"field": field, "changed": before != after, "rows": rows})
+        result.append(
+            {"field": field, "label": _label(field), "changed": before != after, "rows": rows}
+        )
     return result
 
 
-def _lines(value):
+def _label(field):
+    if field == "links":
+        return gettext("Links")
+    return capfirst(Resource._meta.get_field(field).verbose_name)
+
+
+def _link_names(links):
+    """{link kind: {identifier: name}} for the links of the snapshots compared."""
+    wanted = {kind: set() for kind in LINK_KINDS}
+    for snapshot_links in links:
+        for kind in LINK_KINDS:
+            wanted[kind].update(snapshot_links.get(kind) or [])
+    return {
+        "themes": dict(Theme.objects.filter(slug__in=wanted["themes"]).values_list("slug", "name")),
+        "preconisations": {
+            number: f"{number}. {title}"
+            for number, title in Preconisation.objects.filter(
+                number__in=wanted["preconisations"]
+            ).values_list("number", "title")
+        },
+        "territories": dict(
+            Territory.objects.filter(pk__in=wanted["territories"]).values_list("pk", "name")
+        ),
+        "indicators": dict(
+            Indicator.objects.filter(slug__in=wanted["indicators"]).values_list("slug", "name")
+        ),
+    }
+
+
+def _lines(field, value, names):
     if value is None:
         return []
-    if isinstance(value, dict):
-        return [f"{key}: {', '.join(map(str, items))}" for key, items in sorted(value.items())]
+    if field == "kind":
+        return [str(dict(ResourceKind.choices).get(value, value))]
+    if field == "links":
+        return [
+            gettext("%(links)s: %(names)s")
+            % {
+                "links": _label_of_link(kind),
+                "names": ", ".join(str(names.get(kind, {}).get(item, item)) for item in items),
+            }
+            for kind, items in sorted(value.items())
+            if items
+        ]
     return str(value).splitlines()
+
+
+def _label_of_link(kind):
+    try:
+        return capfirst(Resource._meta.get_field(kind).verbose_name)
+    except FieldDoesNotExist:
+        return kind

@@ -58,3 +58,19 @@ def test_revisions_page_compares_valid_numbers_and_ignores_others(
     response = client.get(f"{url}?{query}")
     assert response.status_code == 200
     assert (response.context["diff"] is not None) is (query == "de=1&a=2")
+
+
+def test_the_differences_name_the_fields_and_the_links_in_french(
+    client, cast, organisation, themes
+):
+    resource = draft(cast, organisation)
+    theme = themes["logement"]
+    services.resource_update(
+        user=cast.member, resource=resource, version=1, body="Autre texte.", themes=[theme]
+    )
+    client.force_login(cast.member)
+    url = reverse("knowledge:resource_revisions", args=[resource.slug])
+    html = client.get(f"{url}?de=1&a=2").content.decode()
+    assert "<caption>Texte (Markdown)</caption>" in html
+    assert "<caption>body</caption>" not in html and "<caption>links</caption>" not in html
+    assert "Thèmes : Logement" in html and "themes: logement" not in html

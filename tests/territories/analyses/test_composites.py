@@ -318,3 +318,33 @@ def test_anyone_reads_an_index_page_and_the_api(client, data):
     ]
     assert body["result"]["territories"] == 4
     assert body["result"]["sensitivity"]["components"][0]["halved"]["max"] == 1.0
+
+
+def test_the_page_names_the_component_that_moves_a_territory(client, data):
+    composite = make()
+    pipeline.recompute_now(reason="test")
+    html = client.get(
+        reverse("analysis:composite_detail", args=[composite.indicator.slug])
+    ).content.decode()
+    unemployment = Indicator.objects.get(slug="taux-chomage-15-64").name
+    assert f"poids de {unemployment} (2022) divisé par deux" in html
+    assert "<code>taux-chomage-15-64</code>" not in html and "@2022" not in html
+
+
+def test_an_index_being_computed_shows_the_progress_of_its_run(client, data):
+    composite = make()
+    run = PipelineRun.objects.create(reasons=["test"], state="running", progress=40)
+    url = reverse("analysis:composite_detail", args=[composite.indicator.slug])
+    html = client.get(url).content.decode()
+    status_url = reverse("territories:run_status", args=[run.pk])
+    assert f'data-job-status-url="{status_url}"' in html
+    assert '<progress id="run-progress" max="100" value="40">' in html
+    assert '<label for="run-progress">' in html and "job-progress.js" in html
+    assert "has not been computed yet" not in html and "pas encore été calculé" not in html
+    status = client.get(status_url).json()
+    assert status["progress"] == 40 and status["finished"] is False
+    assert set(status) == {"state", "state_label", "progress", "message", "error", "finished"}
+    run.state, run.progress = "succeeded", 100
+    run.save(update_fields=["state", "progress"])
+    assert client.get(status_url).json()["finished"] is True
+    assert "run-progress" not in client.get(url).content.decode()

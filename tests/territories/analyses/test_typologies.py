@@ -326,3 +326,13 @@ def test_the_shipped_analyses_on_the_real_region(monkeypatch):
     assert len(result.profiles) == result.k
     assert sum(p["size"] for p in result.profiles) > 1200
     assert set(result.silhouettes) == {str(k) for k in range(2, 8)}
+
+
+def test_a_typology_being_computed_shows_the_progress_of_its_run(client, toy):
+    from territories.pipeline.models import PipelineRun
+
+    typology = make()
+    run = PipelineRun.objects.create(reasons=["test"])
+    html = client.get(reverse("analysis:typology_detail", args=[typology.slug])).content.decode()
+    assert reverse("territories:run_status", args=[run.pk]) in html
+    assert '<progress id="run-progress" max="100" value="0">' in html

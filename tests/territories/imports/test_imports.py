@@ -313,3 +313,19 @@ def test_the_upload_form_takes_code_changes_and_explains_what_is_missing(tmp_pat
         2024,
         2026,
     )
+
+
+def test_the_report_names_the_indicators_it_counted(client, cast, tmp_path, small_geography):
+    from territories.imports.models import DataImport
+
+    data_import = DataImport.objects.create(
+        kind="values",
+        file="imports/a.csv",
+        original_name="a.csv",
+        state="succeeded",
+        report={"rows": 1, "indicators": {"taux-pauvrete@2021": {"ok": 3, "secret": 1}}},
+    )
+    client.force_login(cast.analyst)
+    html = client.get(data_import.get_absolute_url()).content.decode()
+    assert "Taux de pauvreté" in html and "(2021)" in html
+    assert "taux-pauvrete@2021" not in html
