@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -28,7 +29,7 @@ class Aggregation(models.TextChoices):
 
 
 class ValueStatus(models.TextChoices):
-    OK = "ok", _("Known")
+    OK = "ok", pgettext_lazy("a value's status", "Known")
     SECRET = "secret", _("Under statistical secrecy")
     MISSING = "missing", _("Not available")
     PARTIAL = "partial", _("Partial coverage")
