@@ -81,6 +81,13 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def too_many_requests(request, exception=None):
+    """Over a rate limit (portal.ratelimits): said plainly, nothing done."""
+    if request.path.startswith(API_PREFIX):
+        return _json(http.HTTP_429_TOO_MANY_REQUESTS, _("Too many requests; try again later."))
+    return render(request, "429.html", status=http.HTTP_429_TOO_MANY_REQUESTS)
+
+
 def _disk_full():
     error = sys.exc_info()[1]
     return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.KeptPolicyCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A rate-limited view's refusal becomes the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out request into the lockout page.
     "axes.middleware.AxesMiddleware",
     # Logged-in readers of pages kept per audience: after authentication and CSRF (each
@@ -225,17 +227,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "portal.accounts.selectors.login_attempt_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Reverse proxies in front: each rate limit reads the client's address the same way.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 AXES_VERBOSE = False
-# allauth's rate limits (kept in the cache): login failures per client across accounts
-# (password spraying; axes locks one account per client), password reset and sign-up per
-# client and per address (the confirmation and « already registered » e-mails have a
-# cool-down per address).
+# allauth's rate limits (kept in the cache): logins and login failures per client across
+# accounts (password spraying; axes locks one account per client), password reset and
+# sign-up per client and per address (the confirmation and « already registered » e-mails
+# have a cool-down per address). Over a limit, allauth answers 429 with templates/429.html.
 ACCOUNT_RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
     "login_failed": f"{env_int('LOGIN_FAILURES_PER_CLIENT_PER_HOUR', 30)}/h/ip",
-    "reset_password": "20/m/ip,5/m/key",
-    "signup": "20/m/ip",
+    "reset_password": env_str("RATE_LIMIT_PASSWORD_RESET", "20/m/ip,5/m/key"),
+    "signup": env_str("RATE_LIMIT_SIGNUP", "20/m/ip"),
 }
+# The search pages, per client (django-ratelimit, portal.ratelimits): someone reading
+# results and clicking facets stays far below; a scraper does not. The load benchmark,
+# which drives them from one address, raises it.
+RATE_LIMIT_SEARCH = env_str("RATE_LIMIT_SEARCH", "60/m")
+RATELIMIT_VIEW = "portal.errors.too_many_requests"
+RATELIMIT_IP_META_KEY = "portal.ratelimits.client_address"
 
 INVITATION_VALIDITY = timedelta(days=env_int("INVITATION_VALIDITY_DAYS", 14))
 # How long the author of a forum post may still delete it; after that a coordinator hides it.
@@ -429,7 +441,18 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["portal.api_filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.api_filters.StrictPageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    # Per client address for visitors, per account for the logged-in (counters in the
+    # default cache); over it, a 429 problem document (portal.errors).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("RATE_LIMIT_API_ANON", "120/minute"),
+        "user": env_str("RATE_LIMIT_API_USER", "600/minute"),
+    },
+    # The client's address behind our reverse proxies, as the other rate limits read it.
+    "NUM_PROXIES": PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cohésion API",

@@ -2,10 +2,12 @@
 
 from django.shortcuts import render
 
+from portal.ratelimits import search_rate_limited
 from territories.geography import selectors
 from territories.geography.forms import TerritorySearchForm
 
 
+@search_rate_limited
 def territory_search(request):
     form = TerritorySearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.knowledge.search import selectors as search
 from portal.knowledge.search.forms import SearchForm
+from portal.ratelimits import search_rate_limited
 
 FACET_TITLES = {
     "type": _("Kind"),
@@ -70,6 +71,7 @@ def _within_links(request, result):
     return {"name": "dans", "title": _("Search in"), "items": items}
 
 
+@search_rate_limited
 def search_page(request):
     form = SearchForm(request.GET)
     query, page_number = form.query, form.page_number
