@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean load
+.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean load bench
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -81,11 +81,17 @@ format: install-test
 	$(BIN)/ruff format .
 
 # Every key page under load (gunicorn, DEBUG off, PostgreSQL, Redis, a worker) against the
-# floor, with wrk from Debian; writes bench/load.md. LOAD_ARGS="--duration 5 --only home".
+# floor, with wrk from Debian, 60 s a row (about 55 minutes); writes its table into
+# bench/results.md and bench/load.md. LOAD_ARGS="--duration 5 --only home" for a quick look.
 load: install
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+# Every benchmark in bench/ against its reference, measured in the same run (PostgreSQL and
+# Redis running); writes bench/results.md. BENCH_ARGS="--quick" tries them all on small sizes.
+bench: install
+	$(PY) bench/all.py $(BENCH_ARGS)
 
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: install

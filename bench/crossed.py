@@ -44,6 +44,7 @@ def main():
         return statistics.median(latencies), latencies[int(0.95 * len(latencies))], queries
 
     print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8}  queries")
+    medians = {}
     for label, make_url in (
         ("crossed, communes", lambda w: f"/carte/croiser/?{PAIR}&niveau=commune&territoire={w}"),
         ("crossed, EPCI", lambda w: f"/carte/croiser/?{PAIR}&niveau=epci&territoire={w}"),
@@ -54,6 +55,20 @@ def main():
     ):
         median, p95, queries = timed(make_url)
         print(f"{label:<34} {median:>10.1f} {p95:>8.1f}  {sorted(queries)}")
+        medians[label] = median
+    reference = medians["explorer (reference), communes"]
+    for label, goal in (("crossed, communes", 100), ("crossed, EPCI", None)):
+        _harness.record(
+            "crossed indicators",
+            f"{label}: page with a territory highlighted, each request a new one, median of "
+            f"{ROUNDS} (in process)",
+            medians[label],
+            "ms",
+            "the explorer's page at commune level, same run",
+            reference,
+            goal=f"< {goal} ms" if goal else "",
+            met=medians[label] < goal if goal else None,
+        )
 
 
 if __name__ == "__main__":

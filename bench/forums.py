@@ -806,6 +806,8 @@ def _verdict(ours, machina):
 
 
 def write_report(results, sides, found, *, rounds, load):
+    import _harness  # here: gunicorn imports this module as bench.forums, without it
+
     machina, deployed, uncached = (side.name for side in sides)
     memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     lines = [
@@ -836,6 +838,18 @@ def write_report(results, sides, found, *, rounds, load):
         ]
         for name in (deployed, uncached):
             ours = figures[name]
+            _harness.record(
+                "forums",
+                f"{row[0]}, {row[1]}: Cohésion "
+                f"{'as deployed' if name == deployed else 'with its page caches off'}, median "
+                f"({ours['queries']:g} queries)",
+                ours["median"],
+                "ms",
+                f"django-machina 1.3.1 on the same forum, same run ({theirs['queries']:g} queries)",
+                theirs["median"],
+                goal="≤ 0.67× machina, fewer queries",
+                met=_verdict(ours, theirs) == "met",
+            )
             row += [
                 f"{ours['median']:.1f}",
                 f"{ours['queries']:g}",

@@ -1,7 +1,8 @@
 """The commune layer endpoint against the same bytes served as a static file, same server.
 
     DEBUG=true .venv/bin/python bench/layers.py   (uses the dev database var/cohesion.sqlite3,
-                                                   loaded by `make run`)
+                                                   loaded by `make run`; DATABASE_URL=… and
+                                                   VAR_DIR=… another)
 
 Starts gunicorn (2 workers, production settings) on 127.0.0.1:8765, which serves both the
 stored layer (/carte/geometrie/commune.geojson, /carte/couche/…) and a copy of the same bytes
@@ -10,10 +11,7 @@ accepted); prints payload sizes per level and the time to rebuild every layer of
 """
 
 import gzip
-import http.client
 import os
-import statistics
-import subprocess
 import time
 from pathlib import Path
 
@@ -25,19 +23,7 @@ REQUESTS = 300
 
 
 def timed(path):
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-    latencies, size = [], 0
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        connection.request("GET", path, headers={"Accept-Encoding": "gzip", "Host": "127.0.0.1"})
-        response = connection.getresponse()
-        body = response.read()
-        latencies.append((time.perf_counter() - started) * 1000)
-        assert response.status == 200, (path, response.status)
-        size = len(body)
-    connection.close()
-    latencies.sort()
-    return statistics.median(latencies), latencies[int(0.95 * len(latencies))], size
+    return _harness.timed_requests(PORT, [path] * REQUESTS)
 
 
 def main():
@@ -88,22 +74,9 @@ def main():
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
     }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = _harness.serve("portal.wsgi", PORT, env)
     try:
-        time.sleep(3)
+        _harness.wait_until_up(PORT, "/healthz")
         for label, endpoint, static in (
             (
                 "commune boundaries",
@@ -124,6 +97,17 @@ def main():
                 f"{label}: endpoint median {endpoint_median:.2f} ms p95 {endpoint_p95:.2f} ms "
                 f"({endpoint_size} B); static median {static_median:.2f} ms p95 {static_p95:.2f} ms "
                 f"({static_size} B); ratio {endpoint_median / static_median:.2f}"
+            )
+            _harness.record(
+                "map layers",
+                f"{label} ({endpoint_size / 1024:.0f} KB gzip): median of {REQUESTS} "
+                "keep-alive requests, gunicorn",
+                endpoint_median,
+                "ms",
+                "the same bytes as a static file (WhiteNoise), same server",
+                static_median,
+                goal="≤ 2× the static file",
+                met=endpoint_median <= 2 * static_median,
             )
     finally:
         server.terminate()
