@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean load bench
+.PHONY: run install install-test browser migrate demo test test-sqlite test-postgres lint format messages clean load bench soak
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -79,6 +79,12 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The fault tests (tests/faults, marker `soak`): a worker killed mid-recompute, Redis stopped,
+# PostgreSQL restarted, two imports at once, each on private Redis and PostgreSQL servers it
+# starts itself (redis-server, PostgreSQL 15's initdb); about 30 s. They also run in `make test`.
+soak: install-test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m soak $(PYTEST_ARGS)
 
 # Every key page under load (gunicorn, DEBUG off, PostgreSQL, Redis, a worker) against the
 # floor, with wrk from Debian, 60 s a row (about 55 minutes); writes its table into

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,6 +43,19 @@ def port_open(host, port):
             return True
     except OSError:
         return False
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """For urllib openers: a redirect is an answer to check, not to follow."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture(autouse=True)

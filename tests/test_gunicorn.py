@@ -8,22 +8,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import port_open
+from tests.conftest import NoRedirect, free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def status_for_forged_https(tmp_path, **environment):
