@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.schema import problem_response
 from territories.catalogue import exports, selectors
 from territories.catalogue.models import Indicator
 from territories.choices import Level, ValueStatus
@@ -136,6 +137,13 @@ class ValuesView(APIView):
             (200, "application/json"): ValueSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/geo+json"): OpenApiTypes.OBJECT,
+            # Well-formed parameters may still be refused: rules across parameters and
+            # identifiers that exist or not are more than a schema can say.
+            (400, "application/problem+json"): problem_response(
+                "Invalid parameters; also an indicator that does not exist, none of "
+                "`indicator`, `level` or `territory` given, or `download=geojson` without "
+                "both an `indicator` and a `period`."
+            ),
         },
     )
     def get(self, request):

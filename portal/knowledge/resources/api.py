@@ -13,7 +13,9 @@ class ResourceSerializer(serializers.ModelSerializer):
     preconisations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
     territories = serializers.SerializerMethodField()
     indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
-    organisation = serializers.CharField(source="organisation.name", default=None, read_only=True)
+    organisation = serializers.CharField(
+        source="organisation.name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Resource
