@@ -261,6 +261,12 @@ def test_the_sign_in_sheet_prints_the_people_expected(client, cast, meeting, peo
 
 
 def test_a_participant_marked_present_downloads_their_certificate(client, cast, meeting, people):
+    # Yesterday 14:00–16:00: a meeting within one day whatever the hour the test runs (one
+    # that ended an hour ago started the day before, shortly after midnight).
+    yesterday = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    yesterday -= timedelta(days=1)
+    meeting.starts_at, meeting.ends_at = yesterday, yesterday + timedelta(hours=2)
+    meeting.save()
     people["member"].attended = True
     people["member"].save()
     client.force_login(cast.member)
