@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -56,6 +57,52 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_port(port, *, open_=True, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while port_open("127.0.0.1", port) != open_:
+        assert time.monotonic() < deadline, f"port {port} did not {'open' if open_ else 'close'}"
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def gunicorn(env):
+    """The site as deployed: gunicorn with the project's gunicorn.conf.py, one worker, in
+    environment `env`; yields its port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port, timeout=30)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def status(port, path, opener=None, headers=None):
+    """The HTTP status of GET `path` on 127.0.0.1:`port` (redirects not followed)."""
+    opener = opener or urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        return opener.open(request, timeout=20).status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 @pytest.fixture(autouse=True)

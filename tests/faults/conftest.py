@@ -11,24 +11,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import NoRedirect, free_port, port_open, require
+from tests.conftest import free_port, require, wait_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def wait_port(port, *, open_=True, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while port_open("127.0.0.1", port) != open_:
-        assert time.monotonic() < deadline, f"port {port} did not {'open' if open_ else 'close'}"
-        time.sleep(0.05)
 
 
 class PrivateRedis:
@@ -127,43 +117,6 @@ def private_postgres():
         with contextlib.suppress(subprocess.CalledProcessError):
             cluster.pg_ctl("stop")
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def status(port, path, opener=None):
-    """The HTTP status of GET `path` on 127.0.0.1:`port` (redirects not followed)."""
-    opener = opener or urllib.request.build_opener(NoRedirect)
-    try:
-        return opener.open(f"http://127.0.0.1:{port}{path}", timeout=20).status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-@contextlib.contextmanager
-def gunicorn(env):
-    """The site as deployed: gunicorn with the project's gunicorn.conf.py, one worker."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_port(port, timeout=30)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ so even the first request after the restart is answered."""
 
 import pytest
 
-from tests.faults.conftest import gunicorn, status
+from tests.conftest import gunicorn, status
 
 pytestmark = pytest.mark.soak
 

@@ -25,9 +25,9 @@ from territories.choices import ImportState, RunState
 from territories.imports.models import DataImport
 from territories.pipeline.models import PipelineRun
 from territories.pipeline.selectors import published_run_id
-from tests.conftest import NoRedirect, broker, running_worker, wait_for
+from tests.conftest import NoRedirect, broker, gunicorn, running_worker, status, wait_for
 from tests.factories import PASSWORD
-from tests.faults.conftest import ROOT, gunicorn, status
+from tests.faults.conftest import ROOT
 from tests.territories.pipeline.test_pipeline import aggregate_of
 
 pytestmark = [pytest.mark.soak, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
