@@ -117,6 +117,12 @@ def results_section_write(section, text):
     RESULTS.write_text(current, encoding="utf-8")
 
 
+def details_path(name):
+    """Where a benchmark writes its detailed report `name`: bench/, or the folder `make bench
+    --quick` names in BENCH_DETAILS (its small sizes must not replace the real figures)."""
+    return Path(os.environ.get("BENCH_DETAILS", ROOT / "bench")) / name
+
+
 RESULTS_HEAD = """# Cohésion against its references
 
 Written by `make bench` (the benchmarks) and `make load` (the load test); the README says

@@ -8,7 +8,8 @@ rows through _harness.record(); a benchmark that fails is named in the report wi
 and the others still run. The region is loaded once into a PostgreSQL database of its own
 (cohesion_bench_region), which the map layers and crossed indicators benchmarks then read.
 --quick runs every benchmark on small sizes, to see that all of them work, and writes
-var/bench/results-quick.md instead (its figures are not the benchmarks'). The load test is
+var/bench/results-quick.md instead, with the detailed reports beside it (its figures are not
+the benchmarks'). The load test is
 `make load`: it writes its own section of bench/results.md, which this keeps.
 """
 
@@ -70,6 +71,8 @@ def run(benchmark, *, quick, record):
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{benchmark.name.replace(' ', '-')}.log"
     env = {**os.environ, **benchmark.env, "BENCH_RECORD": str(record)}
+    if quick:
+        env["BENCH_DETAILS"] = str(LOGS.parent)
     started = time.perf_counter()
     with log.open("w") as output:
         finished = subprocess.run(

@@ -809,12 +809,10 @@ def write_report(results, sides, found, *, rounds, load):
     import _harness  # here: gunicorn imports this module as bench.forums, without it
 
     machina, deployed, uncached = (side.name for side in sides)
-    memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     lines = [
         "# Committee forum pages against django-machina 1.3.1 (`bench/forums.py`)",
         "",
-        f"{datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
-        f"{int(memory) // 1024 // 1024} GiB; each side one gunicorn worker, DEBUG off, SQLite, "
+        f"{_harness.machine()}; each side one gunicorn worker, DEBUG off, SQLite, "
         f"cached template loader; Cohésion on Django {importlib.metadata.version('Django')} "
         f"with Redis, machina on Django {found['machina']['django']}. {THREADS} threads, one of "
         f"{POSTS} posts (page {THREAD_PAGE} shown), {PAGE_SIZE} a page; {rounds} sequential "
@@ -867,10 +865,11 @@ def write_report(results, sides, found, *, rounds, load):
         "",
     ]
     report = "\n".join(lines)
-    (ROOT / "bench" / "forums.md").write_text(report)
+    target = _harness.details_path("forums.md")
+    target.write_text(report)
     print()
     print(report)
-    print("Written to bench/forums.md")
+    print(f"Written to {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -581,12 +581,10 @@ LABELS = {
 def write_report(results, servers, *, rounds, load):
     import _harness  # here: gunicorn imports this module as bench.meetings, without it
 
-    memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     lines = [
         "# Meetings on the committee page and the regional agenda (`bench/meetings.py`)",
         "",
-        f"{datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
-        f"{int(memory) // 1024 // 1024} GiB; one gunicorn worker, DEBUG off, PostgreSQL, "
+        f"{_harness.machine()}; one gunicorn worker, DEBUG off, PostgreSQL, "
         f"Redis, Django {importlib.metadata.version('Django')}. One committee with "
         f"{MEETINGS:,} meetings and {REGISTRATIONS:,} registrations, {OTHER_COMMITTEES} more "
         f"with {OTHER_MEETINGS} meetings each; {rounds} sequential requests per page, reader "
@@ -652,10 +650,11 @@ def write_report(results, servers, *, rounds, load):
         "",
     ]
     report = "\n".join(lines)
-    (ROOT / "bench" / "meetings.md").write_text(report)
+    target = _harness.details_path("meetings.md")
+    target.write_text(report)
     print()
     print(report)
-    print("Written to bench/meetings.md")
+    print(f"Written to {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
