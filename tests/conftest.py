@@ -290,7 +290,12 @@ def catalogue(db):
 
 @pytest.fixture
 def small_geography(db, catalogue):
-    """A région, a département, two EPCI and five communes with round numbers."""
+    return small_geography_create()
+
+
+def small_geography_create():
+    """A région, a département, two EPCI and five communes with round numbers, for the
+    indicators of a catalogue already loaded."""
     region = Territory.objects.create(
         level=Level.REGION, code="99", name="Région test", population=1000
     )

@@ -22,7 +22,7 @@ def test_odd_queries_never_break_a_page(cast, organisation):
     job = Job.objects.create(kind="accounts.send_invitation_email", created_by=cast.member)
     invitation = InvitationFactory(organisation=organisation, email="invitee@exemple.test")
     failures = []
-    for name, _expected in MATRIX:
+    for name, expected in MATRIX:
         url = resolve(name, organisation, job, invitation)
         for user in (None, cast.admin):
             client = Client(raise_request_exception=False)
@@ -30,7 +30,8 @@ def test_odd_queries_never_break_a_page(cast, organisation):
                 client.force_login(user)
             for query in ODD_QUERIES:
                 status = client.get(url, query).status_code
-                if status >= 500:
+                # The health check's 503 is its answer when no worker runs (as here).
+                if status >= 500 and status not in expected.values():
                     failures.append(f"{url} {query!r}: {status}")
     assert not failures, failures
 
