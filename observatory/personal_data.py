@@ -23,7 +23,7 @@ def observatory_data(user):
                     {"field": comment.field, "text": comment.text}
                     for comment in event.comments.all()
                 ],
-                "created_at": event.created_at.isoformat(),
+                "created_at": event.created_at,
             }
             for event in events
         ]

@@ -36,6 +36,15 @@ class ValueStatus(models.TextChoices):
     WITHHELD = "withheld", _("Withheld (coverage too low)")
 
 
+def value_status_label(status):
+    """A value's status in words, for downloads people read (the API keeps the codes); an
+    unknown or empty status is given back as it is."""
+    try:
+        return str(ValueStatus(status).label)
+    except ValueError:
+        return status
+
+
 class ImportKind(models.TextChoices):
     VALUES = "values", _("Indicator values")
     GEOGRAPHY = "geography", _("Geography")

@@ -7,10 +7,6 @@ from territories.imports.models import DataImport
 from territories.signals.models import SignalReview, TerritoryFollow
 
 
-def _when(moment):
-    return moment.isoformat() if moment else None
-
-
 def territory_data(user):
     return {
         "signal_reviews": [
@@ -20,7 +16,7 @@ def territory_data(user):
                 "indicator": review.indicator.name if review.indicator else None,
                 "status": review.status,
                 "comment": review.comment,
-                "reviewed_at": _when(review.reviewed_at),
+                "reviewed_at": review.reviewed_at,
             }
             for review in SignalReview.objects.filter(reviewed_by=user)
             .select_related("territory", "indicator")
@@ -32,8 +28,8 @@ def territory_data(user):
                 "file": data_import.original_name,
                 "kind": data_import.kind,
                 "state": data_import.state,
-                "created_at": _when(data_import.created_at),
-                "finished_at": _when(data_import.finished_at),
+                "created_at": data_import.created_at,
+                "finished_at": data_import.finished_at,
             }
             for data_import in DataImport.objects.filter(created_by=user).order_by(
                 "created_at", "pk"

@@ -60,12 +60,13 @@ PERSONAL_DATA = {}
 
 
 def register_personal_data(name, provider):
-    """`provider(user)` → JSON-ready data, exported under `name` (in AppConfig.ready())."""
+    """`provider(user)` → data for JSON, exported under `name` (in AppConfig.ready()); dates
+    and times are written in ISO 8601 by the export."""
     PERSONAL_DATA[name] = provider
 
 
 def user_personal_data(*, user):
-    """Everything the portal holds about one person, as JSON-ready data."""
+    """Everything the portal holds about one person, for JSON (DjangoJSONEncoder)."""
     return {**_account_data(user), **{name: p(user) for name, p in PERSONAL_DATA.items()}}
 
 
@@ -75,8 +76,8 @@ def _account_data(user):
         "account": {
             "email": user.email,
             "full_name": user.full_name,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
             "groups": sorted(user.groups.values_list("name", flat=True)),
         },
         "email_addresses": [
@@ -87,7 +88,7 @@ def _account_data(user):
             {
                 "organisation": membership.organisation.name,
                 "role": membership.role,
-                "joined_at": membership.joined_at.isoformat(),
+                "joined_at": membership.joined_at,
             }
             for membership in memberships
         ],
@@ -95,10 +96,8 @@ def _account_data(user):
             {
                 "organisation": invitation.organisation.name if invitation.organisation else None,
                 "role": invitation.role,
-                "created_at": invitation.created_at.isoformat(),
-                "accepted_at": invitation.accepted_at.isoformat()
-                if invitation.accepted_at
-                else None,
+                "created_at": invitation.created_at,
+                "accepted_at": invitation.accepted_at,
             }
             for invitation in Invitation.objects.filter(email__iexact=user.email).select_related(
                 "organisation"
@@ -108,7 +107,7 @@ def _account_data(user):
             {
                 "email": invitation.email,
                 "organisation": invitation.organisation.name if invitation.organisation else None,
-                "created_at": invitation.created_at.isoformat(),
+                "created_at": invitation.created_at,
             }
             for invitation in Invitation.objects.filter(invited_by=user).select_related(
                 "organisation"
@@ -119,7 +118,7 @@ def _account_data(user):
                 "kind": job.kind,
                 "label": job.label,
                 "state": job.state,
-                "created_at": str(job.created_at),
+                "created_at": job.created_at,
             }
             for job in user.jobs.all()
         ],

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -62,9 +63,10 @@ def profile_edit(request):
 @login_required
 def data_export(request):
     data = selectors.user_personal_data(user=request.user)
-    data["exported_at"] = timezone.now().isoformat()
+    data["exported_at"] = timezone.now()
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json",
     )
     response["Content-Disposition"] = 'attachment; filename="cohesion-mes-donnees.json"'
     return response

@@ -10,18 +10,14 @@ from portal.committees.moderation.models import Report
 from portal.committees.observations.models import FieldObservation, FieldObservationReview
 
 
-def _when(moment):
-    return moment.isoformat() if moment else None
-
-
 def committee_data(user):
     return {
         "seats": [
             {
                 "committee": seat.committee.name,
                 "role": seat.role,
-                "joined_at": _when(seat.joined_at),
-                "suspended_until": _when(seat.suspended_until),
+                "joined_at": seat.joined_at,
+                "suspended_until": seat.suspended_until,
             }
             for seat in CommitteeMembership.objects.filter(user=user).select_related("committee")
         ],
@@ -30,7 +26,7 @@ def committee_data(user):
                 "committee": request.committee.name,
                 "message": request.message,
                 "status": request.status,
-                "created_at": _when(request.created_at),
+                "created_at": request.created_at,
             }
             for request in JoinRequest.objects.filter(user=user).select_related("committee")
         ],
@@ -40,8 +36,8 @@ def committee_data(user):
                 "thread": post.thread.title,
                 "body": post.body,
                 "status": post.status,
-                "created_at": _when(post.created_at),
-                "edited_at": _when(post.edited_at),
+                "created_at": post.created_at,
+                "edited_at": post.edited_at,
             }
             for post in Post.objects.filter(author=user)
             .select_related("thread__committee")
@@ -51,11 +47,11 @@ def committee_data(user):
             {
                 "meeting": registration.meeting.title,
                 "committee": registration.meeting.committee.name,
-                "starts_at": _when(registration.meeting.starts_at),
+                "starts_at": registration.meeting.starts_at,
                 "status": registration.status,
                 "answer": registration.answer,
                 "attended": registration.attended,
-                "created_at": _when(registration.created_at),
+                "created_at": registration.created_at,
             }
             for registration in Registration.objects.filter(user=user)
             .select_related("meeting__committee")
@@ -66,10 +62,10 @@ def committee_data(user):
                 "committee": observation.committee.name,
                 "territory": observation.territory.name,
                 "description": observation.description,
-                "observed_since": observation.observed_since.isoformat(),
+                "observed_since": observation.observed_since,
                 "people_concerned": observation.people_concerned,
                 "status": observation.status,
-                "created_at": _when(observation.created_at),
+                "created_at": observation.created_at,
             }
             for observation in FieldObservation.objects.filter(author=user)
             .select_related("committee", "territory")
@@ -82,7 +78,7 @@ def committee_data(user):
                 "territory": review.observation.territory.name,
                 "status": review.status,
                 "comment": review.comment,
-                "reviewed_at": _when(review.reviewed_at),
+                "reviewed_at": review.reviewed_at,
             }
             for review in FieldObservationReview.objects.filter(reviewed_by=user)
             .select_related("observation__committee", "observation__territory")
@@ -94,7 +90,7 @@ def committee_data(user):
                 "committee": report.post.thread.committee.name,
                 "reason": report.reason,
                 "details": report.text,
-                "created_at": _when(report.created_at),
+                "created_at": report.created_at,
             }
             for report in Report.objects.filter(reporter=user)
             .select_related("post__thread__committee")

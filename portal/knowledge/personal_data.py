@@ -9,10 +9,6 @@ from portal.knowledge.curation.models import ReviewEvent
 from portal.knowledge.models import Resource, Revision
 
 
-def _when(moment):
-    return moment.isoformat() if moment else None
-
-
 def knowledge_data(user):
     resources = (
         Resource.objects.filter(Q(authors=user) | Q(created_by=user))
@@ -31,8 +27,8 @@ def knowledge_data(user):
                 "organisation": resource.organisation.name if resource.organisation else None,
                 "summary": resource.summary,
                 "body": resource.body,
-                "created_at": _when(resource.created_at),
-                "published_at": _when(resource.published_at),
+                "created_at": resource.created_at,
+                "published_at": resource.published_at,
             }
             for resource in resources
         ],
@@ -41,7 +37,7 @@ def knowledge_data(user):
                 "resource": revision.resource.title,
                 "number": revision.number,
                 "note": revision.note,
-                "created_at": _when(revision.created_at),
+                "created_at": revision.created_at,
             }
             for revision in Revision.objects.filter(author=user)
             .select_related("resource")
@@ -52,7 +48,7 @@ def knowledge_data(user):
                 "resource": event.resource.title,
                 "action": event.action,
                 "comment": event.comment,
-                "created_at": _when(event.created_at),
+                "created_at": event.created_at,
             }
             for event in ReviewEvent.objects.filter(author=user)
             .select_related("resource")

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from portal.schema import problem_response
 from territories.catalogue import exports, selectors
 from territories.catalogue.models import Indicator
-from territories.choices import Level, ValueStatus
+from territories.choices import Level, value_status_label
 from territories.geography.models import Territory
 from territories.pipeline.models import PipelineRun
 from territories.pipeline.selectors import published_run_id
@@ -164,7 +164,6 @@ class ValuesView(APIView):
 
     def _csv(self, rows, indicator):
         run = PipelineRun.objects.filter(pk=published_run_id()).first()
-        labels = dict(ValueStatus.choices)
         return exports.csv_response(
             comments=[
                 f"Cohésion — {indicator.name if indicator else 'valeurs'}; source: "
@@ -192,7 +191,7 @@ class ValuesView(APIView):
                     row["value"],
                     row["status"],
                     round(row["coverage"], 4),
-                    str(labels.get(row["status"], row["status"])),
+                    value_status_label(row["status"]),
                 )
                 for row in rows
             ),

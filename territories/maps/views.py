@@ -15,7 +15,7 @@ from django.views.decorators.http import condition, require_GET
 
 from territories.catalogue import exports
 from territories.catalogue.models import Indicator
-from territories.choices import ClassificationMethod, Level, ValueStatus
+from territories.choices import ClassificationMethod, Level, value_status_label
 from territories.geography.models import Territory
 from territories.maps import explorer
 from territories.maps import stored as stored_layers
@@ -181,7 +181,6 @@ def export(request, fmt):
     name = f"cohesion-{state['indicator']}-{state['level']}-{state['period']}"
     if fmt in exports.TABLE_FORMATS:
         # A download for people: the status in words (the API keeps its codes).
-        labels = dict(ValueStatus.choices)
         return exports.table_response(
             fmt=fmt,
             columns=["code", "nom", "valeur", "statut", "couverture", "rang", "classe"],
@@ -190,7 +189,7 @@ def export(request, fmt):
                     row["code"],
                     row["name"],
                     row["value"],
-                    str(labels.get(row["status"], row["status"])),
+                    value_status_label(row["status"]),
                     row["coverage"],
                     row["rank"],
                     row["class"],

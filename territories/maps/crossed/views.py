@@ -13,7 +13,7 @@ from territories.analyses import selectors as analyses
 from territories.analyses.models import Typology
 from territories.catalogue import exports
 from territories.catalogue.models import Indicator
-from territories.choices import Level, ValueStatus
+from territories.choices import Level, value_status_label
 from territories.geography.models import fold
 from territories.maps import explorer
 from territories.maps.crossed import drawing, rendering
@@ -296,12 +296,11 @@ def crossed_export(request, fmt):
         return response
     if fmt in exports.TABLE_FORMATS:
         # A download for people: the statuses in words.
-        labels = dict(ValueStatus.choices)
         return exports.table_response(
             fmt=fmt,
             columns=["code", "nom", result.x.slug, result.y.slug, "statut_x", "statut_y", "classe"],
             rows=(
-                (*row[:4], str(labels.get(row[4], row[4])), str(labels.get(row[5], row[5])), row[6])
+                (*row[:4], value_status_label(row[4]), value_status_label(row[5]), row[6])
                 for row in rows
             ),
             parameters=_labelled_parameters(result, parameters),
