@@ -288,6 +288,49 @@ def test_the_agenda_filters_by_committee_territory_and_month(client, cast, trio,
     assert wrong.status_code == 200 and wrong.context["form"].errors
 
 
+def test_when_a_meeting_takes_place_is_said_in_paris_time_and_machine_readable():
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from portal.committees.templatetags.meeting_tags import meeting_when
+
+    start = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)
+    with translation.override("fr"):
+        same_day = meeting_when(Meeting(starts_at=start, ends_at=start + timedelta(hours=2)))
+        two_days = meeting_when(Meeting(starts_at=start, ends_at=start + timedelta(days=1)))
+    assert same_day == (
+        '<time datetime="2027-03-04T18:00:00+01:00">jeudi 4 mars 2027, 18:00</time> – '
+        '<time datetime="2027-03-04T20:00:00+01:00">20:00</time>'
+    )
+    assert two_days.endswith(">vendredi 5 mars 2027, 18:00</time>")
+
+
+def test_a_month_of_the_agenda_is_a_month_in_paris_time(cast, trio):
+    from datetime import datetime
+
+    from portal.committees.meetings.selectors import agenda
+
+    paris = timezone.get_default_timezone()
+    year = timezone.localdate().year + 1
+    starts = {
+        "last night of the year": datetime(year, 12, 31, 23, 30, tzinfo=paris),
+        "first night of the next": datetime(year + 1, 1, 1, 0, 30, tzinfo=paris),
+        "end of January": datetime(year + 1, 1, 31, 23, 59, tzinfo=paris),
+        "first of February": datetime(year + 1, 2, 1, 0, 0, tzinfo=paris),
+    }
+    for title, start in starts.items():
+        make_meeting(trio.public, title=title, starts_at=start)
+
+    def month(year, number):
+        return [m.title for m in agenda(user=cast.member, month=(year, number))]
+
+    # In UTC, the night of 31 December is still December and that of 1 January is not yet.
+    assert month(year, 12) == ["last night of the year"]
+    assert month(year + 1, 1) == ["first night of the next", "end of January"]
+    assert month(year + 1, 2) == ["first of February"]
+
+
 def test_the_agenda_reads_a_constant_number_of_queries(
     client, cast, trio, django_assert_num_queries
 ):

@@ -1,7 +1,10 @@
 """Reads about meetings: the agenda a person may see, a meeting's places and queue."""
 
+import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal.committees.choices import RegistrationStatus
 from portal.committees.meetings.models import ACTIVE, HOLDING, Meeting, Registration
@@ -43,8 +46,11 @@ def agenda(*, user, committee=None, territory_ids=None, month=None, past=False):
     if territory_ids is not None:
         meetings = meetings.filter(committee__territory__in=territory_ids)
     if month is not None:
+        # The month in the portal's time zone, as a range its index on starts_at can read.
         year, number = month
-        meetings = meetings.filter(starts_at__year=year, starts_at__month=number)
+        first = timezone.make_aware(datetime.datetime(year, number, 1))
+        after = timezone.make_aware(datetime.datetime(year + number // 12, number % 12 + 1, 1))
+        meetings = meetings.filter(starts_at__gte=first, starts_at__lt=after)
     meetings = meetings.past() if past else meetings.upcoming()
     return with_places(meetings)
 
