@@ -87,3 +87,31 @@ def test_one_client_trying_many_accounts_is_stopped(settings):
     other = Client(REMOTE_ADDR="10.9.9.10")
     response = other.post(reverse("account_login"), {"login": victim.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_reset_link_opened_in_another_persons_session_logs_them_out(client, cast):
+    """A password reset link acts for its addressee only: whoever is logged in on that
+    browser is logged out before the form, and the new password is the addressee's."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    client.force_login(cast.other_admin)
+    link = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(cast.member),
+            "key": default_token_generator.make_token(cast.member),
+        },
+    )
+    form = client.get(link)
+    assert form.status_code == 302 and "set-password" in form.url
+    assert client.get(form.url).status_code == 200
+    assert "_auth_user_id" not in client.session
+    new = "Un-autre-mot-de-passe-99"
+    done = client.post(form.url, {"password1": new, "password2": new})
+    assert done.status_code == 302
+    cast.member.refresh_from_db()
+    cast.other_admin.refresh_from_db()
+    assert cast.member.check_password(new)
+    assert cast.other_admin.check_password(PASSWORD)
