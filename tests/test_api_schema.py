@@ -19,12 +19,7 @@ from portal.committees.membership import services as membership
 from portal.knowledge.choices import ResourceKind
 from portal.knowledge.models import Preconisation
 from portal.knowledge.reference.services import reference_preconisations_load
-from territories.analyses import services as analyses
-from territories.catalogue.models import Indicator
 from territories.choices import SignalStatus
-from territories.pipeline import services as pipeline
-from territories.pipeline.selectors import published_run_id
-from territories.signals import detection
 from territories.signals.models import WeakSignal
 from territories.signals.services import signal_review_create
 from tests.jobs.tasks_for_tests import count_to
@@ -37,8 +32,7 @@ from tests.observatory.conftest import (  # noqa: F401 (fixtures)
     returns,
 )
 from tests.observatory.test_returns_api import filled  # noqa: F401 (fixture)
-from tests.territories.pipeline.test_pipeline import put
-from tests.territories.signals.conftest import RULES
+from tests.territories.world import published_world
 
 # Every check, on valid and invalid requests alike. One expectation differs from
 # schemathesis' defaults, and the schema says so: the values endpoint answers 400 to
@@ -85,50 +79,7 @@ def unthrottled(monkeypatch):
 def published_region(small_geography):
     """Something to read: values recomputed for a small région, with an index and a
     typology computed on its communes, and the weak signals detected in them."""
-    geo = small_geography
-    put(geo, "population", {"98001": 100, "98002": 200, "98003": 300, "98004": 150, "98005": 250})
-    communes = ("98001", "98002", "98003", "98004", "98005")
-    for slug, period, values in (
-        ("taux-chomage-15-64", 2022, (20.0, 16.0, 7.0, 9.0, 12.0)),
-        ("niveau-vie-median", 2021, (20000, 22000, 18000, 20000, 25000)),
-        ("part-75-plus", 2022, (8.0, 12.0, 15.0, 9.0, 11.0)),
-    ):
-        put(geo, slug, dict(zip(communes, values, strict=True)), period)
-    put(geo, "decile-1", {"98001": 14000, "98003": 14500})
-    unemployment = Indicator.objects.get(slug="taux-chomage-15-64")
-    analyses.composite_save(
-        name="Indice test",
-        level="commune",
-        period=2022,
-        normalisation="zscore",
-        components=[
-            {"indicator": unemployment, "period": 2022, "weight": 2, "reverse": False},
-            {
-                "indicator": Indicator.objects.get(slug="niveau-vie-median"),
-                "period": 2021,
-                "weight": 1,
-                "reverse": True,
-            },
-        ],
-        request_recompute=False,
-    )
-    analyses.typology_save(
-        name="Typologie test",
-        slug="test",
-        level="commune",
-        method="kmeans",
-        k=2,
-        k_max=4,
-        seed=7,
-        variables=[
-            {"indicator": Indicator.objects.get(slug="part-75-plus"), "period": 2022},
-            {"indicator": unemployment, "period": 2022},
-        ],
-        request_recompute=False,
-    )
-    pipeline.recompute_now(reason="schema test")
-    detection.detect(run_id=published_run_id(), rules=RULES)
-    return geo
+    return published_world(small_geography)
 
 
 @pytest.fixture

@@ -742,70 +742,27 @@ def observation_url(name, *, member, coordinator):
 
 
 def territories_world():
-    """Five communes with boundaries and two indicators, an index and a typology on them,
-    recomputed and published, with the map images drawn and weak signals detected. Asked
-    again (as the hostile-input test does for every row), it reuses them."""
-    from territories.analyses import services as analyses
+    """tests.territories.world's published world, with its maps' images: made once, then
+    reused (as the hostile-input test asks for every row)."""
     from territories.analyses.models import CompositeIndex, Typology
-    from territories.catalogue.models import Indicator
     from territories.catalogue.services import indicator_catalogue_load
-    from territories.maps.images import render_images
-    from territories.pipeline import services as pipeline
     from territories.pipeline.selectors import published_run_id
-    from territories.signals import detection
     from territories.signals.models import WeakSignal
     from tests.conftest import _CATALOGUE, small_geography_create
-    from tests.territories.pipeline.test_pipeline import put
-    from tests.territories.signals.conftest import RULES
+    from tests.territories import world
 
-    if not Typology.objects.filter(slug="typologie-test").exists():
+    if not Typology.objects.filter(slug=world.TYPOLOGY).exists():
         indicator_catalogue_load(path=_CATALOGUE)
-        geo = small_geography_create()
-        x, y = (Indicator.objects.get(slug=slug) for slug in WORLD_PAIR)
-        codes = ["98001", "98002", "98003", "98004", "98005"]
-        put(geo, x.slug, dict(zip(codes, [10, 16, 20, 8, 12], strict=True)))
-        put(geo, y.slug, dict(zip(codes, [20000, 18000, 17000, 23000, 21000], strict=True)))
-        for index, code in enumerate(codes):
-            x0 = index / 10
-            geo[code].geometry = {
-                "type": "Polygon",
-                "coordinates": [[[x0, 47], [x0 + 0.1, 47], [x0 + 0.1, 47.1], [x0, 47.1], [x0, 47]]],
-            }
-            geo[code].save()
-        analyses.composite_save(
-            name="Indice test",
-            level="commune",
-            period=2021,
-            normalisation="zscore",
-            components=[
-                {"indicator": x, "period": 2021, "weight": 1, "reverse": False},
-                {"indicator": y, "period": 2021, "weight": 1, "reverse": True},
-            ],
-            request_recompute=False,
-        )
-        analyses.typology_save(
-            name="Typologie test",
-            slug="typologie-test",
-            level="commune",
-            method="kmeans",
-            k=2,
-            k_max=4,
-            seed=7,
-            variables=[{"indicator": x, "period": 2021}, {"indicator": y, "period": 2021}],
-            request_recompute=False,
-        )
-        pipeline.recompute_now(reason="test")
-        render_images(run_id=published_run_id())
-        detection.detect(run_id=published_run_id(), rules=RULES)
+        world.published_world(small_geography_create(), images=True)
     return SimpleNamespace(
         composite=CompositeIndex.objects.select_related("indicator").get(),
-        typology=Typology.objects.get(slug="typologie-test"),
+        typology=Typology.objects.get(slug=world.TYPOLOGY),
         signal=WeakSignal.objects.filter(run_id=published_run_id()).first(),
     )
 
 
 WORLD_PAIR = ("taux-chomage-15-64", "niveau-vie-median")
-WORLD_MAP = f"indicateur={WORLD_PAIR[0]}&niveau=commune&periode=2021"
+WORLD_MAP = f"indicateur={WORLD_PAIR[0]}&niveau=commune&periode=2022"
 WORLD_CROSSED = f"x={WORLD_PAIR[0]}&y={WORLD_PAIR[1]}&niveau=commune"
 
 
@@ -813,7 +770,7 @@ def world_url(name):
     """The address of the page in `name` (…_of_the_world) on territories_world()."""
     world = territories_world()
     composite, typology = world.composite.indicator.slug, world.typology.slug
-    layer = {"slug": WORLD_PAIR[0], "level": "commune", "period": 2021}
+    layer = {"slug": WORLD_PAIR[0], "level": "commune", "period": 2022}
     return {
         "composite": lambda: reverse("analysis:composite_detail", args=[composite]),
         "composite_edit": lambda: reverse("analysis:composite_edit", args=[composite]),
@@ -843,7 +800,7 @@ def layer_pk(slug):
     from territories.pipeline.selectors import published_run_id
 
     return MapLayer.objects.get(
-        run_id=published_run_id(), indicator__slug=slug, level="commune", period=2021
+        run_id=published_run_id(), indicator__slug=slug, level="commune", period=2022
     ).pk
 
 
