@@ -73,11 +73,28 @@ class RunChunk(models.Model):
 
 
 class AggregateValue(models.Model):
-    """A value the pipeline computed for an EPCI, département or région, with its coverage."""
+    """A value the pipeline computed for an EPCI, département or région, with its coverage.
 
-    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="aggregates")
+    No foreign keys in the database: a recompute writes these rows by the hundred thousand
+    (ten million for France) from the ids it has just read, and PostgreSQL's deferred check
+    of every row at commit cost a seventh of the observatory's recompute (bench/
+    observatory.py). Django still deletes them with their run, indicator or territory
+    (on_delete, done by the ORM). The run's own index is the first column of both indexes.
+    """
+
+    run = models.ForeignKey(
+        PipelineRun,
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_constraint=False,
+        db_index=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="aggregates", db_constraint=False
+    )
     period = models.PositiveSmallIntegerField()
     value = models.FloatField(null=True)
     coverage = models.FloatField()

@@ -50,6 +50,22 @@ def poverty(small_geography):
     return geo
 
 
+def test_aggregates_go_with_their_territory_indicator_and_run(poverty):
+    # Without foreign keys in the database (territories.pipeline.models): the ORM deletes them.
+    run = pipeline.recompute_now(reason="test")
+    values = AggregateValue.objects.filter(run=run)
+    assert values.filter(territory=poverty["epci_b"]).exists()
+    poverty["epci_b"].delete()
+    assert not values.filter(territory_id=poverty["epci_b"].pk).exists()
+    rate = Indicator.objects.get(slug="taux-pauvrete")
+    assert values.filter(indicator=rate).exists()
+    rate.delete()
+    assert not values.filter(indicator_id=rate.pk).exists()
+    assert values.exists()
+    run.delete()
+    assert not AggregateValue.objects.filter(run_id=run.pk).exists()
+
+
 def test_a_rate_comes_from_counts_and_carries_its_coverage(poverty):
     run = pipeline.recompute_now(reason="test")
     assert run.state == RunState.SUCCEEDED
