@@ -131,7 +131,8 @@ how to read it.
 
 
 def machine():
-    """One line naming this machine and the moment: cores, memory, processor, date."""
+    """One line naming this machine and the moment: cores, memory, processor, date (UTC,
+    whatever time zone a benchmark's Django set for its process)."""
     memory_kib = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
     model = next(
         (
@@ -143,7 +144,7 @@ def machine():
     )
     return (
         f"{os.cpu_count()} cores ({model}), {memory_kib / 1024 / 1024:.0f} GiB, "
-        f"{time.strftime('%Y-%m-%d %H:%M %Z')}"
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
 
 
