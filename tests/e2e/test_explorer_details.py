@@ -3,7 +3,13 @@ dimension, the permalink naming the detail shown, and the levels a published ind
 
 import pytest
 
-from tests.territories.test_published_details import AIDES, HEADLINE, details  # noqa: F401
+from tests.secrecy import assert_number_absent
+from tests.territories.test_published_details import (  # noqa: F401
+    AIDES,
+    HEADLINE,
+    SECRET_VALUE,
+    details,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +28,8 @@ def test_details_are_chosen_in_a_second_select(page, details):  # noqa: F811
     page.wait_for_function(
         "document.querySelector('.explorer-table tbody').innerText.includes('12,5')"
     )
-    assert "secret statistique" in table.inner_text() and "987" not in table.inner_text()
+    assert "secret statistique" in table.inner_text()
+    assert_number_absent(table.inner_text(), SECRET_VALUE)
     assert f"indicateur={AIDES}" in page.locator(".export-csv").get_attribute("href")
 
     # An indicator of communes: no second select, every level offered.
