@@ -16,6 +16,7 @@ from tests.observatory.dashboard.conftest import (
     published_figures,
     workforce_indicators,
 )
+from tests.secrecy import assert_number_absent
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +160,7 @@ def test_real_figures_carry_no_demo_label(client, published):
     assert "Données fictives de démonstration" not in html
     # The maps link to the same maps in the explorer.
     assert f"/carte/?indicateur={indicator_slug('indice-tension')}&amp;niveau=epci" in html
-    assert str(SECRET_VALUE) not in html
+    assert_number_absent(html, SECRET_VALUE)
 
 
 def test_the_kept_dashboard_follows_the_choice(client, cast, published, settings):
