@@ -58,18 +58,21 @@ run: demo
 
 # The whole suite, on SQLite and on PostgreSQL at the same time (two processes, one a core:
 # about 40 % less time than one after the other); each run's report is printed whole when it
-# ends. The background-job tests run a real Celery worker on Redis; under CI (CI=true) a
-# missing service fails the run. `make test-sqlite` or `make test-postgres` runs one.
+# ends. TEST_JOBS=1 runs them one after the other, printing as they go. The background-job
+# tests run a real Celery worker on Redis; under CI (CI=true) a missing service fails the
+# run. `make test-sqlite` or `make test-postgres` runs one.
+TEST_JOBS ?= 2
 test: install-test
-	@echo "The suite runs on SQLite and on PostgreSQL at once; each report comes when its run ends."
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	@if [ "$(TEST_JOBS)" != 1 ]; then echo "The suite runs on SQLite and on PostgreSQL at once; each report comes when its run ends."; fi
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(if $(filter 1,$(TEST_JOBS)),,--output-sync=target) test-sqlite test-postgres
 
+# Each run's own folders, whatever the shell exports (DATABASE_URL, MEDIA_ROOT).
 test-sqlite: install-test
-	VAR_DIR=$(CURDIR)/var/test-sqlite REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL= VAR_DIR=$(CURDIR)/var/test-sqlite MEDIA_ROOT=$(CURDIR)/var/test-sqlite/media REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install-test
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  VAR_DIR=$(CURDIR)/var/test-postgres DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	  VAR_DIR=$(CURDIR)/var/test-postgres MEDIA_ROOT=$(CURDIR)/var/test-postgres/media DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL) and CI=true: failing."; exit 1; \
 	else \
@@ -91,7 +94,7 @@ format: install-test
 # PostgreSQL restarted, two imports at once, each on private Redis and PostgreSQL servers it
 # starts itself (redis-server, PostgreSQL 15's initdb); about 30 s. They also run in `make test`.
 soak: install-test
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m soak $(PYTEST_ARGS)
+	VAR_DIR=$(CURDIR)/var/test-postgres MEDIA_ROOT=$(CURDIR)/var/test-postgres/media DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL) $(BIN)/pytest -m soak $(PYTEST_ARGS)
 
 # Every key page under load (gunicorn, DEBUG off, PostgreSQL, Redis, a worker) against the
 # floor, with wrk from Debian, 60 s a row (about 55 minutes); writes its table into
@@ -112,4 +115,4 @@ messages: install
 	DEBUG=true $(PY) manage.py compilemessages -l fr --ignore=.venv
 
 clean:
-	rm -rf var/test-*.sqlite3 .pytest_cache
+	rm -rf var/test-sqlite var/test-postgres .pytest_cache
