@@ -10,6 +10,10 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cohesion
 # SQLite test database) of its own, so that the two runs of `make test` go side by side.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_POSTGRES_REDIS_URL ?= redis://127.0.0.1:6379/13
+# Whatever the shell exports: an empty DATABASE_URL or MEDIA_ROOT is the settings' default
+# (SQLite in VAR_DIR, VAR_DIR/media).
+SQLITE_RUN := DATABASE_URL= MEDIA_ROOT= VAR_DIR=$(CURDIR)/var/test-sqlite REDIS_URL=$(TEST_REDIS_URL)
+POSTGRES_RUN := MEDIA_ROOT= VAR_DIR=$(CURDIR)/var/test-postgres DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL)
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
@@ -66,13 +70,12 @@ test: install-test
 	@if [ "$(TEST_JOBS)" != 1 ]; then echo "The suite runs on SQLite and on PostgreSQL at once; each report comes when its run ends."; fi
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(if $(filter 1,$(TEST_JOBS)),,--output-sync=target) test-sqlite test-postgres
 
-# Each run's own folders, whatever the shell exports (DATABASE_URL, MEDIA_ROOT).
 test-sqlite: install-test
-	DATABASE_URL= VAR_DIR=$(CURDIR)/var/test-sqlite MEDIA_ROOT=$(CURDIR)/var/test-sqlite/media REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	$(SQLITE_RUN) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install-test
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  VAR_DIR=$(CURDIR)/var/test-postgres MEDIA_ROOT=$(CURDIR)/var/test-postgres/media DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	  $(POSTGRES_RUN) $(BIN)/pytest $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL) and CI=true: failing."; exit 1; \
 	else \
@@ -94,7 +97,7 @@ format: install-test
 # PostgreSQL restarted, two imports at once, each on private Redis and PostgreSQL servers it
 # starts itself (redis-server, PostgreSQL 15's initdb); about 30 s. They also run in `make test`.
 soak: install-test
-	VAR_DIR=$(CURDIR)/var/test-postgres MEDIA_ROOT=$(CURDIR)/var/test-postgres/media DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL) $(BIN)/pytest -m soak $(PYTEST_ARGS)
+	$(POSTGRES_RUN) $(BIN)/pytest -m soak $(PYTEST_ARGS)
 
 # Every key page under load (gunicorn, DEBUG off, PostgreSQL, Redis, a worker) against the
 # floor, with wrk from Debian, 60 s a row (about 55 minutes); writes its table into
